@@ -1,0 +1,15 @@
+package dev.jgrad.cpu;
+
+import dev.jgrad.backend.Buffer;
+
+/** A CPU buffer is a Java float array. */
+record CpuBuffer(float[] data) implements Buffer {
+    @Override
+    public int length() {
+        return data.length;
+    }
+
+    static float[] of(Buffer b) {
+        return b == null ? null : ((CpuBuffer) b).data;
+    }
+}

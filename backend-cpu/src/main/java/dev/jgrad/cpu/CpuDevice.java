@@ -1,0 +1,397 @@
+package dev.jgrad.cpu;
+
+import dev.jgrad.backend.Activations;
+import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.Broadcast;
+import dev.jgrad.backend.Buffer;
+import dev.jgrad.backend.Device;
+import dev.jgrad.backend.DeviceInfo;
+import dev.jgrad.backend.UnaryOp;
+
+import java.util.Arrays;
+
+import static dev.jgrad.cpu.CpuBuffer.of;
+
+/**
+ * The CPU device and the reference kernels every other backend is tested against. Kernels run
+ * synchronously on the calling thread, GEMM and large elementwise passes on {@link Parallel}'s pool.
+ */
+final class CpuDevice implements Device {
+    /** Elementwise passes shorter than this stay on one thread: a hand-off costs microseconds. */
+    private static final int PARALLEL_ELEMENTS = 1 << 16;
+
+    private final DeviceInfo info;
+    private final Parallel parallel;
+    private final Sgemm sgemm;
+
+    CpuDevice(DeviceInfo info, int threads) {
+        this.info = info;
+        this.parallel = new Parallel(threads);
+        this.sgemm = new Sgemm(parallel);
+    }
+
+    @Override
+    public DeviceInfo info() {
+        return info;
+    }
+
+    // ---- memory -----------------------------------------------------------------------------------
+
+    @Override
+    public Buffer allocate(int length) {
+        return new CpuBuffer(new float[length]);
+    }
+
+    @Override
+    public void free(Buffer buffer) {
+        // the garbage collector owns CPU memory
+    }
+
+    @Override
+    public void write(float[] src, int srcOffset, Buffer dst, int dstOffset, int length) {
+        System.arraycopy(src, srcOffset, of(dst), dstOffset, length);
+    }
+
+    @Override
+    public void read(Buffer src, int srcOffset, float[] dst, int dstOffset, int length) {
+        System.arraycopy(of(src), srcOffset, dst, dstOffset, length);
+    }
+
+    @Override
+    public void synchronize() {}
+
+    @Override
+    public void close() {
+        parallel.close();
+    }
+
+    // ---- elementwise ------------------------------------------------------------------------------
+
+    @Override
+    public void fill(Buffer x, int n, float value) {
+        Arrays.fill(of(x), 0, n, value);
+    }
+
+    @Override
+    public void copy(Buffer src, Buffer dst, int n) {
+        System.arraycopy(of(src), 0, of(dst), 0, n);
+    }
+
+    @Override
+    public void axpby(int n, float alpha, Buffer xb, float beta, Buffer yb) {
+        float[] x = of(xb), y = of(yb);
+        parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS, (from, to) -> {
+            if (beta == 1f) for (int i = from; i < to; i++) y[i] += alpha * x[i];
+            else if (beta == 0f) for (int i = from; i < to; i++) y[i] = alpha * x[i];
+            else for (int i = from; i < to; i++) y[i] = alpha * x[i] + beta * y[i];
+        });
+    }
+
+    @Override
+    public void unary(UnaryOp op, float param, int n, Buffer xb, Buffer yb) {
+        float[] x = of(xb), y = of(yb);
+        parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS, (from, to) -> {
+            for (int i = from; i < to; i++) y[i] = apply(op, param, x[i]);
+        });
+    }
+
+    /** f(x) for one element: the reference definition of each {@link UnaryOp}. */
+    static float apply(UnaryOp op, float p, float x) {
+        return switch (op) {
+            case IDENTITY -> x;
+            case RELU -> x > 0 ? x : 0f;
+            case LEAKY_RELU -> x > 0 ? x : p * x;
+            case ELU -> x > 0 ? x : p * (float) Math.expm1(x);
+            case GELU -> 0.5f * x * (1f + (float) Math.tanh(GELU_C * (x + 0.044715f * x * x * x)));
+            case SIGMOID -> sigmoid(x);
+            case TANH -> (float) Math.tanh(x);
+            case EXP -> (float) Math.exp(x);
+            case LOG -> (float) Math.log(x);
+            case NEG -> -x;
+            case SQUARE -> x * x;
+            case SQRT -> (float) Math.sqrt(x);
+            case ABS -> Math.abs(x);
+        };
+    }
+
+    private static final float GELU_C = (float) Math.sqrt(2 / Math.PI);
+
+    static float sigmoid(float x) {
+        // exp of a non-positive number only, so neither branch overflows
+        if (x >= 0) return 1f / (1f + (float) Math.exp(-x));
+        float e = (float) Math.exp(x);
+        return e / (1f + e);
+    }
+
+    /** f'(x) for one element, given y = f(x). */
+    static float derivative(UnaryOp op, float p, float x, float y) {
+        return switch (op) {
+            case IDENTITY -> 1f;
+            case RELU -> x > 0 ? 1f : 0f;
+            case LEAKY_RELU -> x > 0 ? 1f : p;
+            case ELU -> x > 0 ? 1f : y + p;
+            case GELU -> {
+                float u = GELU_C * (x + 0.044715f * x * x * x);
+                float t = (float) Math.tanh(u);
+                yield 0.5f * (1f + t) + 0.5f * x * (1f - t * t) * GELU_C * (1f + 3f * 0.044715f * x * x);
+            }
+            case SIGMOID -> y * (1f - y);
+            case TANH -> 1f - y * y;
+            case EXP -> y;
+            case LOG -> 1f / x;
+            case NEG -> -1f;
+            case SQUARE -> 2f * x;
+            case SQRT -> 0.5f / y;
+            case ABS -> x > 0 ? 1f : x < 0 ? -1f : 0f;
+        };
+    }
+
+    /** f'(x) from y alone, for the activations where {@link Activations#derivativeFromOutput} holds. */
+    static float derivativeFromOutput(UnaryOp op, float p, float y) {
+        return switch (op) {
+            case IDENTITY -> 1f;
+            case RELU -> y > 0 ? 1f : 0f;
+            case LEAKY_RELU -> y > 0 ? 1f : p;
+            case ELU -> y > 0 ? 1f : y + p;
+            case SIGMOID -> y * (1f - y);
+            case TANH -> 1f - y * y;
+            case EXP -> y;
+            default -> throw new IllegalArgumentException(op + "' derivative needs its input");
+        };
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, float param, int n, Buffer xb, Buffer yb, Buffer gyb, Buffer gxb, boolean accumulate) {
+        float[] x = of(xb), y = of(yb), gy = of(gyb), gx = of(gxb);
+        parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float g = gy[i] * derivative(op, param, x[i], y[i]);
+                gx[i] = accumulate ? gx[i] + g : g;
+            }
+        });
+    }
+
+    @Override
+    public void binary(BinaryOp op, int n, Buffer ab, Broadcast abc, Buffer bb, Broadcast bbc, Buffer outb) {
+        float[] a = of(ab), b = of(bb), out = of(outb);
+        boolean aFull = abc.div() == 1 && abc.mod() == n;
+        boolean bFull = bbc.div() == 1 && bbc.mod() == n;
+        parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float x = a[aFull ? i : abc.index(i)];
+                float y = b[bFull ? i : bbc.index(i)];
+                out[i] = switch (op) {
+                    case ADD -> x + y;
+                    case SUB -> x - y;
+                    case MUL -> x * y;
+                    case DIV -> x / y;
+                };
+            }
+        });
+    }
+
+    // ---- reductions -------------------------------------------------------------------------------
+
+    @Override
+    public void reduceSum(int outer, int r, int inner, Buffer xb, Buffer outb, float scale, boolean accumulate) {
+        float[] x = of(xb), out = of(outb);
+        for (int o = 0; o < outer; o++) {
+            if (inner == 1) {
+                float s = Sgemm.sum(x, o * r, o * r + r) * scale;
+                out[o] = accumulate ? out[o] + s : s;
+                continue;
+            }
+            int base = o * inner;
+            if (!accumulate) Arrays.fill(out, base, base + inner, 0f);
+            // accumulate rows in order: a fixed order keeps results bit-identical run to run
+            for (int j = 0; j < r; j++) {
+                int xo = (o * r + j) * inner;
+                for (int i = 0; i < inner; i++) out[base + i] += scale * x[xo + i];
+            }
+        }
+    }
+
+    @Override
+    public void expand(int outer, int r, int inner, Buffer gb, Buffer xb, float scale, boolean accumulate) {
+        float[] g = of(gb), x = of(xb);
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < r; j++) {
+                int xo = (o * r + j) * inner;
+                for (int i = 0; i < inner; i++) {
+                    float v = scale * g[o * inner + i];
+                    x[xo + i] = accumulate ? x[xo + i] + v : v;
+                }
+            }
+        }
+    }
+
+    // ---- matrix multiply --------------------------------------------------------------------------
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, Buffer a, Buffer b, Buffer c, boolean accumulate) {
+        sgemm.gemm(transA, transB, m, n, k, of(a), of(b), of(c), accumulate);
+    }
+
+    @Override
+    public void gemmBiasActivation(boolean transA, boolean transB, int m, int n, int k, Buffer a, Buffer b, Buffer biasb,
+                                   UnaryOp act, float actParam, Buffer cb) {
+        float[] c = of(cb), bias = of(biasb);
+        if (bias != null) {
+            for (int i = 0; i < m; i++) System.arraycopy(bias, 0, c, i * n, n);
+        }
+        sgemm.gemm(transA, transB, m, n, k, of(a), of(b), c, bias != null);
+        if (act != UnaryOp.IDENTITY) {
+            int total = m * n;
+            parallel.forRange(total, 1024, total >= PARALLEL_ELEMENTS, (from, to) -> {
+                for (int i = from; i < to; i++) c[i] = apply(act, actParam, c[i]);
+            });
+        }
+    }
+
+    @Override
+    public void activationBackwardBiasGrad(UnaryOp act, float actParam, int rows, int cols, Buffer yb, Buffer gyb, Buffer gb,
+                                           Buffer gBiasb, boolean accumulateBias) {
+        float[] y = of(yb), gy = of(gyb), g = of(gb), gBias = of(gBiasb);
+        if (!Activations.derivativeFromOutput(act, actParam)) {
+            throw new IllegalArgumentException(act + " cannot be differentiated from its output");
+        }
+        int total = rows * cols;
+        parallel.forRange(total, 1024, total >= PARALLEL_ELEMENTS, (from, to) -> {
+            for (int i = from; i < to; i++) g[i] = gy[i] * derivativeFromOutput(act, actParam, y[i]);
+        });
+        if (gBias != null) {
+            if (!accumulateBias) Arrays.fill(gBias, 0, cols, 0f);
+            for (int r = 0; r < rows; r++) {
+                int o = r * cols;
+                for (int j = 0; j < cols; j++) gBias[j] += g[o + j];
+            }
+        }
+    }
+
+    // ---- softmax and losses -----------------------------------------------------------------------
+
+    @Override
+    public void softmax(int rows, int cols, Buffer xb, Buffer yb) {
+        float[] x = of(xb), y = of(yb);
+        for (int r = 0; r < rows; r++) softmaxRow(x, y, r * cols, cols);
+    }
+
+    /** Writes the softmax of x[o, o+cols) to y and returns log(sum(exp(x - max))) + max (the log-sum-exp). */
+    private static float softmaxRow(float[] x, float[] y, int o, int cols) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < cols; j++) max = Math.max(max, x[o + j]);
+        float sum = 0f;
+        for (int j = 0; j < cols; j++) {
+            float e = (float) Math.exp(x[o + j] - max);
+            y[o + j] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int j = 0; j < cols; j++) y[o + j] *= inv;
+        return max + (float) Math.log(sum);
+    }
+
+    @Override
+    public void softmaxBackward(int rows, int cols, Buffer yb, Buffer gyb, Buffer gxb, boolean accumulate) {
+        float[] y = of(yb), gy = of(gyb), gx = of(gxb);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            float dot = 0f;
+            for (int j = 0; j < cols; j++) dot += gy[o + j] * y[o + j];
+            for (int j = 0; j < cols; j++) {
+                float g = y[o + j] * (gy[o + j] - dot);
+                gx[o + j] = accumulate ? gx[o + j] + g : g;
+            }
+        }
+    }
+
+    @Override
+    public void softmaxCrossEntropy(int rows, int cols, Buffer logitsb, Buffer labelsb, Buffer probsb, Buffer lossb) {
+        float[] x = of(logitsb), labels = of(labelsb), p = of(probsb), loss = of(lossb);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            float lse = softmaxRow(x, p, o, cols);
+            loss[r] = lse - x[o + label(labels[r], cols, r)];
+        }
+    }
+
+    private static int label(float value, int cols, int row) {
+        int c = (int) value;
+        if (c != value || c < 0 || c >= cols) {
+            throw new IllegalArgumentException("label " + value + " in row " + row + " is not a class index in [0, " + cols + ")");
+        }
+        return c;
+    }
+
+    @Override
+    public void softmaxCrossEntropyBackward(int rows, int cols, Buffer probsb, Buffer labelsb, Buffer gLoss, float scale,
+                                            Buffer gxb, boolean accumulate) {
+        float[] p = of(probsb), labels = of(labelsb), gx = of(gxb);
+        float s = of(gLoss)[0] * scale;
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            int t = label(labels[r], cols, r);
+            for (int j = 0; j < cols; j++) {
+                float g = (p[o + j] - (j == t ? 1f : 0f)) * s;
+                gx[o + j] = accumulate ? gx[o + j] + g : g;
+            }
+        }
+    }
+
+    @Override
+    public void bceWithLogits(int n, Buffer xb, Buffer tb, Buffer lossb) {
+        float[] x = of(xb), t = of(tb), loss = of(lossb);
+        for (int i = 0; i < n; i++) {
+            float v = x[i];
+            loss[i] = Math.max(v, 0f) - v * t[i] + (float) Math.log1p(Math.exp(-Math.abs(v)));
+        }
+    }
+
+    @Override
+    public void bceWithLogitsBackward(int n, Buffer xb, Buffer tb, Buffer gLoss, float scale, Buffer gxb, boolean accumulate) {
+        float[] x = of(xb), t = of(tb), gx = of(gxb);
+        float s = of(gLoss)[0] * scale;
+        for (int i = 0; i < n; i++) {
+            float g = (sigmoid(x[i]) - t[i]) * s;
+            gx[i] = accumulate ? gx[i] + g : g;
+        }
+    }
+
+    // ---- optimizers -------------------------------------------------------------------------------
+
+    @Override
+    public void sgdStep(int n, Buffer paramb, Buffer gradb, Buffer velb, float lr, float momentum, float weightDecay, boolean nesterov) {
+        float[] p = of(paramb), g = of(gradb), v = of(velb);
+        parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float d = g[i] + weightDecay * p[i];
+                if (v != null) {
+                    float vi = momentum * v[i] + d;
+                    v[i] = vi;
+                    d = nesterov ? d + momentum * vi : vi;
+                }
+                p[i] -= lr * d;
+            }
+        });
+    }
+
+    @Override
+    public void adamStep(int n, Buffer paramb, Buffer gradb, Buffer mb, Buffer vb, float lr, float beta1, float beta2, float eps,
+                         float weightDecay, boolean decoupled, float bc1, float bc2) {
+        float[] p = of(paramb), g = of(gradb), m = of(mb), v = of(vb);
+        float stepSize = lr / bc1;
+        float sqrtBc2 = (float) Math.sqrt(bc2);
+        float decay = decoupled ? 1f - lr * weightDecay : 1f;
+        parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float pi = p[i] * decay;
+                float gi = decoupled ? g[i] : g[i] + weightDecay * p[i];
+                float mi = beta1 * m[i] + (1f - beta1) * gi;
+                float vi = beta2 * v[i] + (1f - beta2) * gi * gi;
+                m[i] = mi;
+                v[i] = vi;
+                p[i] = pi - stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps);
+            }
+        });
+    }
+}

@@ -1,0 +1,6 @@
+package dev.jgrad.backend;
+
+/** Elementwise z = a op b, with broadcasting described by {@link Broadcast}. */
+public enum BinaryOp {
+    ADD, SUB, MUL, DIV
+}

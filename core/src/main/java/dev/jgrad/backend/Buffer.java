@@ -1,0 +1,7 @@
+package dev.jgrad.backend;
+
+/** A block of float32 memory owned by one {@link Device}. Only that device's kernels may touch it. */
+public interface Buffer {
+    /** Length in floats. */
+    int length();
+}

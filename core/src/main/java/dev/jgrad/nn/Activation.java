@@ -1,0 +1,54 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.ops.Elementwise;
+import dev.jgrad.tensor.Tensor;
+
+import java.util.Locale;
+
+/** An elementwise activation layer. Placed after a {@link Linear} in a {@link Sequential}, it is fused into it. */
+public class Activation extends Module {
+    private final UnaryOp op;
+    private final float param;
+
+    public Activation(UnaryOp op, float param) {
+        if (!op.isActivation()) throw new IllegalArgumentException(op + " is not an activation");
+        this.op = op;
+        this.param = param;
+    }
+
+    public Activation(UnaryOp op) {
+        this(op, switch (op) {
+            case LEAKY_RELU -> 0.01f;
+            case ELU -> 1f;
+            default -> 0f;
+        });
+    }
+
+    /** Parses an activation name as the CLI takes it: relu, leaky_relu, elu, gelu, sigmoid, tanh, identity. */
+    public static Activation named(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        for (UnaryOp op : UnaryOp.values()) {
+            if (op.isActivation() && op.name().toLowerCase(Locale.ROOT).equals(n)) return new Activation(op);
+        }
+        throw new IllegalArgumentException("unknown activation '" + name + "': expected relu, leaky_relu, elu, gelu, sigmoid, tanh or identity");
+    }
+
+    public UnaryOp op() {
+        return op;
+    }
+
+    public float param() {
+        return param;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return Elementwise.unary(op, param, x);
+    }
+
+    @Override
+    public String describe() {
+        return op.name().toLowerCase(Locale.ROOT);
+    }
+}

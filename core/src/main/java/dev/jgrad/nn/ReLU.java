@@ -1,0 +1,10 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.backend.UnaryOp;
+
+/** PyTorch's {@code nn.ReLU}. */
+public final class ReLU extends Activation {
+    public ReLU() {
+        super(UnaryOp.RELU);
+    }
+}

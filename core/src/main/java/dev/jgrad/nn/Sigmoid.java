@@ -1,0 +1,10 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.backend.UnaryOp;
+
+/** PyTorch's {@code nn.Sigmoid}. */
+public final class Sigmoid extends Activation {
+    public Sigmoid() {
+        super(UnaryOp.SIGMOID);
+    }
+}

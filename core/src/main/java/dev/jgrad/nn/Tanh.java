@@ -1,0 +1,10 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.backend.UnaryOp;
+
+/** PyTorch's {@code nn.Tanh}. */
+public final class Tanh extends Activation {
+    public Tanh() {
+        super(UnaryOp.TANH);
+    }
+}

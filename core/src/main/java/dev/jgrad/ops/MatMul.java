@@ -1,0 +1,65 @@
+package dev.jgrad.ops;
+
+import dev.jgrad.autograd.Node;
+import dev.jgrad.backend.Device;
+import dev.jgrad.tensor.Tensor;
+
+/** C = op(A) op(B) for 2-D tensors, where op transposes when asked (without copying). */
+public final class MatMul {
+    private MatMul() {}
+
+    public static Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
+        if (a.rank() != 2 || b.rank() != 2) {
+            throw new IllegalArgumentException("matmul needs 2-D tensors, got " + a.shapeString() + " and " + b.shapeString());
+        }
+        int m = transA ? a.dim(1) : a.dim(0);
+        int k = transA ? a.dim(0) : a.dim(1);
+        int kb = transB ? b.dim(1) : b.dim(0);
+        int n = transB ? b.dim(0) : b.dim(1);
+        if (k != kb) {
+            throw new IllegalArgumentException("matmul: inner dimensions differ: " + a.shapeString() + (transA ? "^T" : "")
+                    + " x " + b.shapeString() + (transB ? "^T" : ""));
+        }
+        Device d = a.device();
+        Tensor c = Tensor.result(d, new int[]{m, n}, Tensor.recording(a, b) ? new Backward(a, b, transA, transB, m, n, k) : null);
+        d.gemm(transA, transB, m, n, k, a.buffer(), b.buffer(), c.buffer(), false);
+        return c;
+    }
+
+    private static final class Backward extends Node {
+        private final boolean ta;
+        private final boolean tb;
+        private final int m;
+        private final int n;
+        private final int k;
+
+        Backward(Tensor a, Tensor b, boolean ta, boolean tb, int m, int n, int k) {
+            super(a, b);
+            this.ta = ta;
+            this.tb = tb;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+        }
+
+        @Override
+        public void backward(Tensor out) {
+            gradients(out.device(), inputs()[0], inputs()[1], ta, tb, m, n, k, out.gradBuffer());
+        }
+    }
+
+    /** dA and dB of C = op(A) op(B) given dC, written into the inputs' gradient slots. */
+    static void gradients(Device d, Tensor a, Tensor b, boolean ta, boolean tb, int m, int n, int k,
+                          dev.jgrad.backend.Buffer gc) {
+        Tensor.GradSlot ga = a.gradSlot();
+        if (ga != null) {
+            if (!ta) d.gemm(false, !tb, m, k, n, gc, b.buffer(), ga.buffer(), ga.accumulate());   // dC op(B)^T
+            else d.gemm(tb, true, k, m, n, b.buffer(), gc, ga.buffer(), ga.accumulate());        // op(B) dC^T
+        }
+        Tensor.GradSlot gb = b.gradSlot();
+        if (gb != null) {
+            if (!tb) d.gemm(!ta, false, k, n, m, a.buffer(), gc, gb.buffer(), gb.accumulate());  // op(A)^T dC
+            else d.gemm(true, ta, n, k, m, gc, a.buffer(), gb.buffer(), gb.accumulate());        // dC^T op(A)
+        }
+    }
+}

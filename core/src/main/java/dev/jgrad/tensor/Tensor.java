@@ -1,0 +1,316 @@
+package dev.jgrad.tensor;
+
+import dev.jgrad.autograd.Backprop;
+import dev.jgrad.autograd.GradMode;
+import dev.jgrad.autograd.Node;
+import dev.jgrad.backend.Buffer;
+import dev.jgrad.backend.Device;
+import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.ops.Elementwise;
+import dev.jgrad.ops.MatMul;
+import dev.jgrad.ops.Reductions;
+import dev.jgrad.ops.Softmax;
+
+import java.util.Arrays;
+
+/**
+ * A dense row-major float32 array on one {@link Device}, with the autograd bookkeeping of PyTorch: a
+ * tensor made by an op from tensors that require grad remembers that op ({@link #gradFn()}), and
+ * {@link #backward()} on a scalar fills the {@code grad} of every leaf that requires grad.
+ *
+ * <p>Memory: a tensor's buffer comes from its device's {@link DeviceMemory} pool and goes back there on
+ * {@link #close()}; tensors made inside a {@link Scope} are closed with it.
+ */
+public final class Tensor implements AutoCloseable {
+    private final Device device;
+    private final int[] shape;
+    private final int size;
+    private Buffer buffer;
+    private boolean requiresGrad;
+    private final Node gradFn;
+    private Buffer grad;
+    /** False after zeroGrad(): the next gradient written overwrites instead of adding. */
+    private boolean gradValid;
+
+    private Tensor(Device device, int[] shape, Buffer buffer, Node gradFn) {
+        this.device = device;
+        this.shape = shape;
+        this.size = sizeOf(shape);
+        this.buffer = buffer;
+        this.gradFn = gradFn;
+        this.requiresGrad = gradFn != null;
+        Scope.register(this);
+    }
+
+    // ---- creation ---------------------------------------------------------------------------------
+
+    /** An uninitialised tensor from the pool. */
+    public static Tensor empty(Device device, int... shape) {
+        int[] s = shape.clone();
+        return new Tensor(device, s, DeviceMemory.of(device).take(sizeOf(s)), null);
+    }
+
+    public static Tensor zeros(Device device, int... shape) {
+        return full(device, 0f, shape);
+    }
+
+    public static Tensor full(Device device, float value, int... shape) {
+        Tensor t = empty(device, shape);
+        device.fill(t.buffer, t.size, value);
+        return t;
+    }
+
+    /** A tensor holding a copy of {@code data}, which must have exactly the shape's number of elements. */
+    public static Tensor of(Device device, float[] data, int... shape) {
+        Tensor t = empty(device, shape);
+        if (data.length != t.size) {
+            t.close();
+            throw new IllegalArgumentException("data has " + data.length + " values but shape "
+                    + Arrays.toString(shape) + " needs " + sizeOf(shape));
+        }
+        device.write(data, 0, t.buffer, 0, t.size);
+        return t;
+    }
+
+    /**
+     * The output of an op: a pooled buffer, recording {@code gradFn} when grad mode is on and some input
+     * requires grad. Ops call this; {@code gradFn} may be null.
+     */
+    public static Tensor result(Device device, int[] shape, Node gradFn) {
+        Node fn = gradFn != null && GradMode.isEnabled() ? gradFn : null;
+        return new Tensor(device, shape, DeviceMemory.of(device).take(sizeOf(shape)), fn);
+    }
+
+    /** Whether an op on these inputs should record itself for backward. */
+    public static boolean recording(Tensor... inputs) {
+        if (!GradMode.isEnabled()) return false;
+        for (Tensor t : inputs) if (t != null && t.requiresGrad) return true;
+        return false;
+    }
+
+    // ---- facts ------------------------------------------------------------------------------------
+
+    public Device device() {
+        return device;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int dim(int i) {
+        return shape[i < 0 ? shape.length + i : i];
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public String shapeString() {
+        return Arrays.toString(shape);
+    }
+
+    /** The device memory; valid until {@link #close()}. */
+    public Buffer buffer() {
+        if (buffer == null) throw new IllegalStateException("tensor " + shapeString() + " was closed");
+        return buffer;
+    }
+
+    public boolean isClosed() {
+        return buffer == null;
+    }
+
+    // ---- host access ------------------------------------------------------------------------------
+
+    /** Copies the values to the host (waiting for the kernels that produce them). */
+    public float[] toArray() {
+        float[] out = new float[size];
+        device.read(buffer(), 0, out, 0, size);
+        return out;
+    }
+
+    /** The value of a one-element tensor. */
+    public float item() {
+        if (size != 1) throw new IllegalStateException("item() needs one element, shape is " + shapeString());
+        float[] out = new float[1];
+        device.read(buffer(), 0, out, 0, 1);
+        return out[0];
+    }
+
+    /** Overwrites the values from the host. */
+    public void copyFrom(float[] data) {
+        if (data.length != size) throw new IllegalArgumentException("copyFrom: " + data.length + " values for shape " + shapeString());
+        device.write(data, 0, buffer(), 0, size);
+    }
+
+    // ---- autograd ---------------------------------------------------------------------------------
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Marks a leaf (a parameter or an input) as needing its gradient. */
+    public Tensor requiresGrad(boolean on) {
+        if (gradFn != null && !on) throw new IllegalStateException("only leaf tensors can stop requiring grad");
+        requiresGrad = on;
+        return this;
+    }
+
+    public Node gradFn() {
+        return gradFn;
+    }
+
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /** Whether a gradient has been written since the last {@link #zeroGrad()}. */
+    public boolean hasGrad() {
+        return grad != null && gradValid;
+    }
+
+    /** The gradient's device buffer (a leaf's survives steps; an intermediate's lives as long as the tensor). */
+    public Buffer gradBuffer() {
+        if (!hasGrad()) throw new IllegalStateException("tensor " + shapeString() + " has no gradient");
+        return grad;
+    }
+
+    /** The gradient copied to the host, or null when there is none. */
+    public float[] gradToArray() {
+        if (!hasGrad()) return null;
+        float[] out = new float[size];
+        device.read(grad, 0, out, 0, size);
+        return out;
+    }
+
+    /** Forgets the gradient without touching memory: the next gradient written overwrites it. */
+    public void zeroGrad() {
+        gradValid = false;
+    }
+
+    /** Where a gradient with respect to this tensor goes, and whether it adds to one already there. */
+    public record GradSlot(Buffer buffer, boolean accumulate) {}
+
+    /**
+     * The buffer an op's backward writes this tensor's gradient into; {@code accumulate} is false for the
+     * first write after {@link #zeroGrad()}. Null when this tensor does not require grad.
+     */
+    public GradSlot gradSlot() {
+        if (!requiresGrad) return null;
+        if (grad == null) grad = DeviceMemory.of(device).take(size);
+        boolean acc = gradValid;
+        gradValid = true;
+        return new GradSlot(grad, acc);
+    }
+
+    /** Backpropagates from this scalar: fills the gradient of every leaf that requires grad. */
+    public void backward() {
+        Backprop.run(this);
+    }
+
+    // ---- lifetime ---------------------------------------------------------------------------------
+
+    /** Takes this tensor out of its {@link Scope}, so that it outlives it. */
+    public Tensor keep() {
+        Scope.unregister(this);
+        return this;
+    }
+
+    /** Gives the memory (and the gradient's) back to the pool. Idempotent. */
+    @Override
+    public void close() {
+        DeviceMemory pool = DeviceMemory.of(device);
+        if (buffer != null) pool.give(buffer);
+        if (grad != null) pool.give(grad);
+        buffer = null;
+        grad = null;
+        gradValid = false;
+    }
+
+    // ---- ops, PyTorch style (each defined in dev.jgrad.ops) ---------------------------------------
+
+    public Tensor matmul(Tensor other) {
+        return MatMul.matmul(this, other, false, false);
+    }
+
+    public Tensor add(Tensor other) {
+        return Elementwise.add(this, other);
+    }
+
+    public Tensor sub(Tensor other) {
+        return Elementwise.sub(this, other);
+    }
+
+    public Tensor mul(Tensor other) {
+        return Elementwise.mul(this, other);
+    }
+
+    public Tensor div(Tensor other) {
+        return Elementwise.div(this, other);
+    }
+
+    public Tensor relu() {
+        return Elementwise.unary(UnaryOp.RELU, 0f, this);
+    }
+
+    public Tensor sigmoid() {
+        return Elementwise.unary(UnaryOp.SIGMOID, 0f, this);
+    }
+
+    public Tensor tanh() {
+        return Elementwise.unary(UnaryOp.TANH, 0f, this);
+    }
+
+    public Tensor exp() {
+        return Elementwise.unary(UnaryOp.EXP, 0f, this);
+    }
+
+    public Tensor log() {
+        return Elementwise.unary(UnaryOp.LOG, 0f, this);
+    }
+
+    public Tensor neg() {
+        return Elementwise.unary(UnaryOp.NEG, 0f, this);
+    }
+
+    public Tensor square() {
+        return Elementwise.unary(UnaryOp.SQUARE, 0f, this);
+    }
+
+    public Tensor sum() {
+        return Reductions.sum(this);
+    }
+
+    public Tensor mean() {
+        return Reductions.mean(this);
+    }
+
+    /** Sum over axis {@code axis}, removing it. */
+    public Tensor sum(int axis) {
+        return Reductions.sum(this, axis);
+    }
+
+    /** Softmax over the last axis. */
+    public Tensor softmax() {
+        return Softmax.softmax(this);
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + shapeString() + " on " + device.info().id() + (requiresGrad ? " (requires grad)" : "");
+    }
+
+    static int sizeOf(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+            n *= d;
+            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than 2^31-1 elements");
+        }
+        return (int) n;
+    }
+}
