@@ -1,0 +1,65 @@
+package dev.jgrad.cli;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.jgrad.backend.DeviceInfo;
+import dev.jgrad.train.EpochStats;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON reports the CLI writes. */
+final class Reports {
+    private Reports() {}
+
+    static void writeTrainReport(Path file, DeviceInfo device, TrainCommand cmd, List<EpochStats> history) throws IOException {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("device", device.id());
+        root.put("device_name", device.name());
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("data", cmd.data);
+        config.put("model", cmd.model);
+        config.put("activation", cmd.activation);
+        config.put("epochs", cmd.epochs);
+        config.put("batch", cmd.batch);
+        config.put("optimizer", cmd.optimizer.name());
+        config.put("lr", (double) cmd.learningRate());
+        config.put("momentum", (double) cmd.momentum);
+        config.put("seed", cmd.seed);
+        config.put("threads", cmd.threads);
+        root.put("config", config);
+        List<Object> epochs = new ArrayList<>();
+        for (EpochStats s : history) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("epoch", s.epoch());
+            e.put("loss", s.loss());
+            e.put("train_samples_per_sec", s.trainSamplesPerSec());
+            e.put("test_loss", s.testLoss());
+            e.put("test_accuracy", s.testAccuracy());
+            e.put("seconds", s.seconds());
+            epochs.add(e);
+        }
+        root.put("epochs", epochs);
+        writeAtomically(file, JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(root) + "\n");
+    }
+
+    /** Writes to a temporary file beside the target, then renames it over, so a reader never sees half a file. */
+    static void writeAtomically(Path file, String text) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null && !Files.isDirectory(dir)) throw new IOException(file + ": folder " + dir + " does not exist");
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
