@@ -1,0 +1,66 @@
+package dev.jgrad.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a file so that a reader (or a process started after a crash or power loss) sees either the old
+ * file or the complete new one, never a part: the bytes go to a temporary file in the same directory,
+ * are forced to the disk, and the temporary file is renamed over the target, then the directory is
+ * forced so that the rename itself is durable.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {}
+
+    /** Writes the content of a file to an open channel. */
+    @FunctionalInterface
+    public interface Body {
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
+    /** Replaces {@code target} with what {@code body} writes, creating missing parent directories. */
+    public static void write(Path target, Body body) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                body.writeTo(ch);
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot replace " + target + " atomically on this file system: " + e.getMessage(), e);
+            }
+            moved = true;
+            forceDirectory(dir);
+        } finally {
+            if (!moved) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Replaces {@code target} with {@code bytes}. */
+    public static void write(Path target, byte[] bytes) throws IOException {
+        write(target, ch -> {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) ch.write(b);
+        });
+    }
+
+    /** Makes a rename in {@code dir} durable; file systems that cannot open a directory (Windows) skip it. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // the rename is atomic already; durability of the directory entry is best effort here
+        }
+    }
+}
