@@ -1,0 +1,235 @@
+package dev.jgrad.data;
+
+import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.ZipException;
+
+/**
+ * Reads labelled examples from a CSV file, plain or gzipped (recognised by the gzip magic bytes).
+ *
+ * <p>Format: one example per line, comma-separated, the feature values first and the integer label last;
+ * every row has the same number of columns (at least two). Values are plain decimal numbers (digits,
+ * sign, point, exponent; no quoting, no NaN or infinity); spaces around a value are ignored, blank lines
+ * are skipped. The first non-blank line is taken as a header and skipped only when <em>none</em> of its
+ * fields is a number; a first line with some numbers is data, and any non-number in it is an error.
+ * Labels must be integers from 0 up to (not including) {@value #MAX_CLASSES}; the class count is the
+ * largest label + 1.
+ *
+ * <p>Scaling: if the largest feature value in the file is greater than 1, every feature value is
+ * divided by that largest value (so non-negative data such as grey levels 0–16 lands in [0, 1]);
+ * otherwise the values are kept as they are. Negative values are never shifted.
+ */
+public final class CsvReader {
+    /** Bounds the output layer a label can ask for, so that one stray huge label cannot allocate gigabytes. */
+    public static final int MAX_CLASSES = 65536;
+
+    private CsvReader() {}
+
+    /** Reads a CSV file; the dataset is named after the file. */
+    public static Dataset read(Path file) throws DataFormatException {
+        try {
+            DataInput.Opened opened = DataInput.open(file);
+            try (InputStream in = opened.in()) {
+                return parse(in, file.toString(), String.valueOf(file.getFileName()));
+            }
+        } catch (DataFormatException e) {
+            throw e;
+        } catch (EOFException | ZipException e) {
+            throw new DataFormatException(file + ": truncated or corrupt gzip data: " + DataInput.oneLine(e));
+        } catch (IOException e) {
+            throw new DataFormatException(file + ": cannot read: " + DataInput.oneLine(e));
+        }
+    }
+
+    /**
+     * Reads CSV from a stream (plain or gzipped); {@code source} names it in error messages and becomes
+     * the dataset's name. The stream is not closed.
+     */
+    public static Dataset read(InputStream stream, String source) throws DataFormatException {
+        try {
+            return parse(DataInput.wrap(stream).in(), source, source);
+        } catch (DataFormatException e) {
+            throw e;
+        } catch (EOFException | ZipException e) {
+            throw new DataFormatException(source + ": truncated or corrupt gzip data: " + DataInput.oneLine(e));
+        } catch (IOException e) {
+            throw new DataFormatException(source + ": cannot read: " + DataInput.oneLine(e));
+        }
+    }
+
+    private static Dataset parse(InputStream in, String source, String name) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        FloatList features = new FloatList(source);
+        int[] labels = new int[1024];
+        int rows = 0;
+        int columns = -1;
+        boolean sawAnyLine = false;
+        float maxFeature = Float.NEGATIVE_INFINITY;
+        int maxLabel = -1;
+        String line;
+        long lineNumber = 0;
+        while ((line = reader.readLine()) != null) {
+            lineNumber++;
+            if (line.isBlank()) {
+                continue;
+            }
+            boolean firstLine = !sawAnyLine;
+            sawAnyLine = true;
+            String[] fields = split(line);
+            int count = fields.length;
+            if (firstLine && isHeader(fields)) {
+                continue;
+            }
+            if (columns < 0) {
+                if (count < 2) {
+                    throw new DataFormatException(source + ": line " + lineNumber + " has " + count
+                            + " column; expected feature values followed by a label");
+                }
+                columns = count;
+            } else if (count != columns) {
+                throw new DataFormatException(source + ": line " + lineNumber + " has " + count
+                        + " columns, earlier rows have " + columns);
+            }
+            for (int c = 0; c < columns - 1; c++) {
+                float value = parseValue(fields[c], source, lineNumber, c + 1);
+                features.add(value);
+                maxFeature = Math.max(maxFeature, value);
+            }
+            int label = parseLabel(fields[columns - 1], source, lineNumber, columns);
+            maxLabel = Math.max(maxLabel, label);
+            if (rows == labels.length) {
+                labels = Arrays.copyOf(labels, (int) Math.min(DataInput.MAX_ARRAY, 2L * labels.length));
+            }
+            labels[rows++] = label;
+        }
+        if (!sawAnyLine) {
+            throw new DataFormatException(source + ": is empty");
+        }
+        if (rows == 0) {
+            throw new DataFormatException(source + ": has a header line but no data rows");
+        }
+        float[] values = features.toArray();
+        if (maxFeature > 1f) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] /= maxFeature;
+            }
+        }
+        return new Dataset(name, values, Arrays.copyOf(labels, rows), rows, columns - 1, maxLabel + 1);
+    }
+
+    /** Splits on commas; fields are trimmed. */
+    private static String[] split(String line) {
+        int count = 1;
+        for (int i = line.indexOf(','); i >= 0; i = line.indexOf(',', i + 1)) {
+            count++;
+        }
+        String[] fields = new String[count];
+        int start = 0;
+        for (int f = 0; f < count; f++) {
+            int end = line.indexOf(',', start);
+            if (end < 0) {
+                end = line.length();
+            }
+            fields[f] = line.substring(start, end).strip();
+            start = end + 1;
+        }
+        return fields;
+    }
+
+    private static boolean isHeader(String[] fields) {
+        for (String field : fields) {
+            if (looksNumeric(field)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Only digits, signs, a point and an exponent: rejects what Float.parseFloat would also take (NaN, 0x1p3, 1f). */
+    private static boolean looksNumeric(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        boolean digit = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c != '+' && c != '-' && c != '.' && c != 'e' && c != 'E') {
+                return false;
+            }
+        }
+        return digit;
+    }
+
+    private static float parseValue(String text, String source, long line, int column) throws DataFormatException {
+        if (looksNumeric(text)) {
+            try {
+                float value = Float.parseFloat(text);
+                if (Float.isFinite(value)) {
+                    return value;
+                }
+                throw new DataFormatException(source + ": line " + line + ", column " + column + ": value '"
+                        + text + "' is beyond the float range");
+            } catch (NumberFormatException e) {
+                // falls through to the message below
+            }
+        }
+        throw new DataFormatException(source + ": line " + line + ", column " + column + ": "
+                + (text.isEmpty() ? "empty value" : "value '" + shorten(text) + "' is not a number"));
+    }
+
+    private static int parseLabel(String text, String source, long line, int column) throws DataFormatException {
+        int label;
+        try {
+            label = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            String problem = text.isEmpty() ? "the label is empty"
+                    : looksNumeric(text) ? "label '" + shorten(text) + "' is not an integer"
+                    : "label '" + shorten(text) + "' is not a number";
+            throw new DataFormatException(source + ": line " + line + ", column " + column + ": " + problem);
+        }
+        if (label < 0 || label >= MAX_CLASSES) {
+            throw new DataFormatException(source + ": line " + line + ", column " + column + ": label " + label
+                    + " is out of range 0.." + (MAX_CLASSES - 1));
+        }
+        return label;
+    }
+
+    private static String shorten(String text) {
+        String printable = text.replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}]", "?");
+        return printable.length() <= 40 ? printable : printable.substring(0, 40) + "…";
+    }
+
+    /** A float array that grows as values arrive. */
+    private static final class FloatList {
+        private final String source;
+        private float[] values = new float[1 << 14];
+        private int size;
+
+        FloatList(String source) {
+            this.source = source;
+        }
+
+        void add(float value) throws DataFormatException {
+            if (size == values.length) {
+                if (size == DataInput.MAX_ARRAY) {
+                    throw new DataFormatException(source + ": more than " + DataInput.MAX_ARRAY
+                            + " feature values, too many to hold");
+                }
+                values = Arrays.copyOf(values, (int) Math.min(DataInput.MAX_ARRAY, 2L * size));
+            }
+            values[size++] = value;
+        }
+
+        float[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.jgrad.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/**
+ * Resolves a data spec (the CLI's {@code --data}) to a train/test split:
+ * <ul>
+ *   <li>{@code digits} (also a null or blank spec): the 1,797 8×8 handwritten digits embedded in the jar
+ *       (see {@code digits.NOTICE.md} beside them), split by {@link #splitSeededShuffle};</li>
+ *   <li>{@code fashion-mnist}: the Debian package {@code dataset-fashion-mnist}'s folder
+ *       {@link #FASHION_MNIST_DIR}, with its own train/test files;</li>
+ *   <li>a path to a folder: MNIST-style IDX files, read by {@link IdxReader#readFolder};</li>
+ *   <li>a path to a file: CSV, read by {@link CsvReader} and split by {@link #splitSeededShuffle}.</li>
+ * </ul>
+ */
+public final class Datasets {
+    public static final String DIGITS = "digits";
+    public static final String FASHION_MNIST = "fashion-mnist";
+    public static final Path FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+
+    /** Fixed, and independent of the training seed, so every run evaluates on the same held-out examples. */
+    public static final long SPLIT_SEED = 42;
+    public static final double TRAIN_FRACTION = 0.8;
+
+    private static final String DIGITS_RESOURCE = "digits.csv.gz";
+
+    private Datasets() {}
+
+    /** Loads what {@code spec} names; any failure is a {@link DataFormatException} with a one-line message. */
+    public static Split load(String spec) throws DataFormatException {
+        String name = spec == null ? "" : spec.strip();
+        if (name.isEmpty() || name.equals(DIGITS)) {
+            return digits();
+        }
+        if (name.equals(FASHION_MNIST)) {
+            return fashionMnist(FASHION_MNIST_DIR);
+        }
+        Path path;
+        try {
+            path = Path.of(name);
+        } catch (InvalidPathException e) {
+            throw unknown(name, "not a valid path");
+        }
+        if (Files.isDirectory(path)) {
+            return IdxReader.readFolder(path);
+        }
+        if (Files.isRegularFile(path)) {
+            return splitSeededShuffle(CsvReader.read(path));
+        }
+        throw unknown(name, Files.exists(path) ? "neither a regular file nor a folder" : "no such file or folder");
+    }
+
+    /** The embedded handwritten digits (64 features in [0, 1], 10 classes), split 80/20 by {@link #SPLIT_SEED}. */
+    public static Split digits() throws DataFormatException {
+        return splitSeededShuffle(digitsAll());
+    }
+
+    /** All 1,797 embedded digits, unsplit, in file order. */
+    public static Dataset digitsAll() throws DataFormatException {
+        String source = "embedded " + DIGITS_RESOURCE;
+        try (InputStream in = Datasets.class.getResourceAsStream(DIGITS_RESOURCE)) {
+            if (in == null) {
+                throw new DataFormatException(source + ": missing from the jgrad jar (a broken build?)");
+            }
+            Dataset read = CsvReader.read(in, source);
+            return new Dataset(DIGITS, read.features(), read.labels(), read.size(), read.featureCount(), read.classes());
+        } catch (DataFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new DataFormatException(source + ": cannot read: " + DataInput.oneLine(e));
+        }
+    }
+
+    /** Fashion-MNIST from {@code folder}; an absent folder says which package to install. */
+    public static Split fashionMnist(Path folder) throws DataFormatException {
+        if (!Files.isDirectory(folder)) {
+            throw new DataFormatException(FASHION_MNIST + ": " + folder
+                    + " not found; install it with: sudo apt-get install dataset-fashion-mnist");
+        }
+        Split split = IdxReader.readFolder(folder);
+        return new Split(rename(split.train(), FASHION_MNIST + " train"), rename(split.test(), FASHION_MNIST + " test"));
+    }
+
+    /** {@link Split#shuffled} with {@link #TRAIN_FRACTION} and {@link #SPLIT_SEED}. */
+    public static Split splitSeededShuffle(Dataset all) throws DataFormatException {
+        return Split.shuffled(all, TRAIN_FRACTION, SPLIT_SEED);
+    }
+
+    private static Dataset rename(Dataset d, String name) {
+        return new Dataset(name, d.features(), d.labels(), d.size(), d.featureCount(), d.classes());
+    }
+
+    private static DataFormatException unknown(String spec, String why) {
+        return new DataFormatException("data '" + spec + "': " + why + "; expected " + DIGITS + ", " + FASHION_MNIST
+                + ", a folder of IDX files or a CSV file");
+    }
+}

@@ -1,0 +1,224 @@
+package dev.jgrad.data;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.ZipException;
+
+/**
+ * Reads the IDX format of MNIST and Fashion-MNIST, plain or gzipped (recognised by the gzip magic bytes,
+ * not the file name). A file is a big-endian header — the magic number {@code 0x00000803} for images
+ * (unsigned bytes, 3 dimensions: count, rows, columns) or {@code 0x00000801} for labels (unsigned bytes,
+ * 1 dimension: count), then one 32-bit size per dimension — followed by the data, one byte per value.
+ *
+ * <p>The header is checked against the data before anything is allocated from it: for a plain file the
+ * data length must equal the file size less the header; for a gzip stream (whose decompressed length is
+ * unknown up front) the buffer grows only as decompressed bytes actually arrive, and the stream must end
+ * exactly where the header says. Pixels are scaled to [0, 1] by dividing by 255.
+ */
+public final class IdxReader {
+    public static final int IMAGES_MAGIC = 0x00000803;
+    public static final int LABELS_MAGIC = 0x00000801;
+
+    /** The four files of an MNIST-style folder; each may also end in {@code .gz}. */
+    public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+    public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+    public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+    public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
+
+    private static final int FIRST_GZIP_BUFFER = 1 << 20;
+    private static final float[] SCALED_BYTE = new float[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            SCALED_BYTE[i] = i / 255f;
+        }
+    }
+
+    private IdxReader() {}
+
+    /** Images of {@code rows × columns} pixels, row-major, each pixel in [0, 1]. */
+    public record Images(int count, int rows, int columns, float[] pixels) {}
+
+    /** Reads an IDX image file (magic 0x00000803). */
+    public static Images readImages(Path file) throws DataFormatException {
+        Raw raw = readRaw(file, IMAGES_MAGIC);
+        float[] pixels = new float[raw.data.length];
+        byte[] data = raw.data;
+        for (int i = 0; i < data.length; i++) {
+            pixels[i] = SCALED_BYTE[data[i] & 0xFF];
+        }
+        return new Images(raw.dims[0], raw.dims[1], raw.dims[2], pixels);
+    }
+
+    /** Reads an IDX label file (magic 0x00000801); labels are the unsigned byte values 0–255. */
+    public static int[] readLabels(Path file) throws DataFormatException {
+        byte[] data = readRaw(file, LABELS_MAGIC).data;
+        int[] labels = new int[data.length];
+        for (int i = 0; i < data.length; i++) {
+            labels[i] = data[i] & 0xFF;
+        }
+        return labels;
+    }
+
+    /**
+     * Reads an image file and its label file as one dataset; the class count is the largest label + 1.
+     * The two files must hold the same number of items.
+     */
+    public static Dataset read(Path imagesFile, Path labelsFile, String name) throws DataFormatException {
+        Images images = readImages(imagesFile);
+        int[] labels = readLabels(labelsFile);
+        if (images.count() != labels.length) {
+            throw new DataFormatException(imagesFile + " holds " + images.count() + " images but " + labelsFile
+                    + " holds " + labels.length + " labels");
+        }
+        int classes = Arrays.stream(labels).max().orElse(-1) + 1;
+        return new Dataset(name, images.pixels(), labels, images.count(), images.rows() * images.columns(), classes);
+    }
+
+    /**
+     * Reads a folder holding the four MNIST files ({@link #TRAIN_IMAGES}, {@link #TRAIN_LABELS},
+     * {@link #TEST_IMAGES}, {@link #TEST_LABELS}, each plain or with {@code .gz}; plain wins when both
+     * exist). The classes are those of the training labels; a test label outside them is an error, and
+     * test images must have the training images' size.
+     */
+    public static Split readFolder(Path folder) throws DataFormatException {
+        if (!Files.isDirectory(folder)) {
+            throw new DataFormatException(folder + ": folder not found");
+        }
+        String name = folder.toAbsolutePath().normalize().getFileName() == null
+                ? folder.toString() : folder.toAbsolutePath().normalize().getFileName().toString();
+        Dataset train = read(locate(folder, TRAIN_IMAGES), locate(folder, TRAIN_LABELS), name + " train");
+        Path testLabels = locate(folder, TEST_LABELS);
+        Path testImages = locate(folder, TEST_IMAGES);
+        Dataset test = read(testImages, testLabels, name + " test");
+        if (test.featureCount() != train.featureCount()) {
+            throw new DataFormatException(testImages + ": images of " + test.featureCount()
+                    + " pixels, but the training images have " + train.featureCount());
+        }
+        int[] labels = test.labels();
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] >= train.classes()) {
+                throw new DataFormatException(testLabels + ": label " + labels[i] + " (item " + i
+                        + ") is outside the training labels' classes 0.." + (train.classes() - 1));
+            }
+        }
+        return new Split(train, new Dataset(test.name(), test.features(), labels, test.size(),
+                test.featureCount(), train.classes()));
+    }
+
+    private static Path locate(Path folder, String base) throws DataFormatException {
+        Path plain = folder.resolve(base);
+        if (Files.isRegularFile(plain)) {
+            return plain;
+        }
+        Path gzipped = folder.resolve(base + ".gz");
+        if (Files.isRegularFile(gzipped)) {
+            return gzipped;
+        }
+        throw new DataFormatException(folder + ": has neither " + base + " nor " + base + ".gz");
+    }
+
+    private record Raw(int[] dims, byte[] data) {}
+
+    private static Raw readRaw(Path file, int magic) throws DataFormatException {
+        String what = magic == IMAGES_MAGIC ? "IDX images" : "IDX labels";
+        try {
+            DataInput.Opened opened = DataInput.open(file);
+            try (InputStream in = opened.in()) {
+                int dimCount = magic & 0xFF;
+                int headerLength = 4 + 4 * dimCount;
+                byte[] header = in.readNBytes(headerLength);
+                if (header.length == 0) {
+                    throw new DataFormatException(file + ": is empty, expected " + what);
+                }
+                if (header.length >= 4 && bigEndianInt(header, 0) != magic) {
+                    int found = bigEndianInt(header, 0);
+                    String hint = found == IMAGES_MAGIC ? " (an IDX images file)"
+                            : found == LABELS_MAGIC ? " (an IDX labels file)" : "";
+                    throw new DataFormatException(String.format("%s: magic number 0x%08X%s is not 0x%08X (%s)",
+                            file, found, hint, magic, what));
+                }
+                if (header.length < headerLength) {
+                    throw new DataFormatException(file + ": truncated: the " + what + " header needs "
+                            + headerLength + " bytes, the file has " + header.length);
+                }
+                int[] dims = new int[dimCount];
+                long expected = 1;
+                for (int d = 0; d < dimCount; d++) {
+                    dims[d] = bigEndianInt(header, 4 + 4 * d);
+                    if (dims[d] <= 0) {
+                        throw new DataFormatException(file + ": header dimension " + d + " is "
+                                + Integer.toUnsignedString(dims[d]) + "; dimensions must be 1 to " + Integer.MAX_VALUE);
+                    }
+                    // Each factor is below 2^31, so checking after every step keeps the product from overflowing.
+                    expected *= dims[d];
+                    if (expected > DataInput.MAX_ARRAY) {
+                        throw new DataFormatException(file + ": header dimensions " + describe(dims, d + 1)
+                                + " exceed the " + DataInput.MAX_ARRAY + " values jgrad can hold");
+                    }
+                }
+                byte[] data;
+                if (opened.gzipped()) {
+                    data = readGrowing(in, (int) expected, file, dims);
+                } else {
+                    long available = Files.size(file) - headerLength;
+                    if (available != expected) {
+                        throw new DataFormatException(file + ": header dimensions " + describe(dims, dimCount)
+                                + " need " + expected + " data bytes, the file has " + available
+                                + (available < expected ? " (truncated?)" : ""));
+                    }
+                    data = in.readNBytes((int) expected);
+                    if (data.length != expected) {
+                        throw new DataFormatException(file + ": truncated: ended after " + data.length + " of "
+                                + expected + " data bytes");
+                    }
+                }
+                return new Raw(dims, data);
+            }
+        } catch (DataFormatException e) {
+            throw e;
+        } catch (EOFException | ZipException e) {
+            throw new DataFormatException(file + ": truncated or corrupt gzip data: " + DataInput.oneLine(e));
+        } catch (IOException e) {
+            throw new DataFormatException(file + ": cannot read " + what + ": " + DataInput.oneLine(e));
+        }
+    }
+
+    /** Reads exactly {@code expected} bytes, growing the buffer only as data arrives, then requires EOF. */
+    private static byte[] readGrowing(InputStream in, int expected, Path file, int[] dims) throws IOException {
+        byte[] buffer = new byte[Math.min(expected, FIRST_GZIP_BUFFER)];
+        int filled = 0;
+        while (filled < expected) {
+            if (filled == buffer.length) {
+                buffer = Arrays.copyOf(buffer, (int) Math.min(expected, 2L * buffer.length));
+            }
+            int n = in.read(buffer, filled, buffer.length - filled);
+            if (n < 0) {
+                throw new DataFormatException(file + ": header dimensions " + describe(dims, dims.length) + " need "
+                        + expected + " data bytes, the decompressed data has " + filled + " (truncated?)");
+            }
+            filled += n;
+        }
+        if (in.read() >= 0) {
+            throw new DataFormatException(file + ": header dimensions " + describe(dims, dims.length) + " need "
+                    + expected + " data bytes, the decompressed data has more");
+        }
+        return buffer;
+    }
+
+    private static String describe(int[] dims, int count) {
+        StringBuilder text = new StringBuilder();
+        for (int d = 0; d < count; d++) {
+            text.append(d == 0 ? "" : "×").append(dims[d]);
+        }
+        return text.toString();
+    }
+
+    private static int bigEndianInt(byte[] bytes, int at) {
+        return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8 | (bytes[at + 3] & 0xFF);
+    }
+}
