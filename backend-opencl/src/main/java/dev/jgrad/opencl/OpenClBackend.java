@@ -1,0 +1,55 @@
+package dev.jgrad.opencl;
+
+import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.Device;
+import dev.jgrad.backend.DeviceUnavailableException;
+import dev.jgrad.backend.Probe;
+
+import java.util.List;
+
+/**
+ * OpenCL through JOCL: any GPU, accelerator or CPU with an OpenCL runtime (PoCL in CI). Nothing native
+ * is touched until {@link #probe()}, and the probe never throws.
+ */
+public final class OpenClBackend implements Backend {
+    @Override
+    public String name() {
+        return "opencl";
+    }
+
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public Probe probe() {
+        try {
+            OpenClDiscovery.Result r = OpenClDiscovery.get();
+            if (r.unavailableReason() != null) return Probe.unavailable(name(), r.unavailableReason());
+            return Probe.available(name(), r.devices().stream().map(OpenClDiscovery.Found::info).toList());
+        } catch (RuntimeException | LinkageError e) {
+            return Probe.unavailable(name(), "OpenCL probe failed: " + OpenClDiscovery.oneLine(e));
+        }
+    }
+
+    @Override
+    public Device open(int index) {
+        OpenClDiscovery.Result r;
+        try {
+            r = OpenClDiscovery.get();
+        } catch (RuntimeException | LinkageError e) {
+            throw new DeviceUnavailableException("device 'opencl:" + index + "' is unavailable: " + OpenClDiscovery.oneLine(e), e);
+        }
+        if (r.unavailableReason() != null) {
+            throw new DeviceUnavailableException("device 'opencl:" + index + "' is unavailable: " + r.unavailableReason());
+        }
+        List<OpenClDiscovery.Found> devices = r.devices();
+        if (index < 0 || index >= devices.size()) {
+            throw new DeviceUnavailableException("device 'opencl:" + index + "' does not exist: opencl has " + devices.size()
+                    + " device(s), numbered from 0");
+        }
+        OpenClDiscovery.Found f = devices.get(index);
+        return new OpenClDevice(f.context(), f.info(), f.maxWorkGroupSize());
+    }
+}

@@ -1,0 +1,187 @@
+package dev.jgrad.opencl;
+
+import dev.jgrad.backend.Buffer;
+import dev.jgrad.backend.DeviceInfo;
+import dev.jgrad.kernels.DeviceOutOfMemoryException;
+import dev.jgrad.kernels.GemmTiling;
+import dev.jgrad.kernels.KernelDevice;
+import dev.jgrad.kernels.KernelSource;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
+import static org.jocl.CL.CL_MEM_READ_WRITE;
+import static org.jocl.CL.CL_TRUE;
+import static org.jocl.CL.clCreateBuffer;
+import static org.jocl.CL.clCreateKernel;
+import static org.jocl.CL.clEnqueueCopyBuffer;
+import static org.jocl.CL.clEnqueueNDRangeKernel;
+import static org.jocl.CL.clEnqueueReadBuffer;
+import static org.jocl.CL.clEnqueueWriteBuffer;
+import static org.jocl.CL.clFinish;
+import static org.jocl.CL.clGetKernelWorkGroupInfo;
+import static org.jocl.CL.clReleaseCommandQueue;
+import static org.jocl.CL.clReleaseKernel;
+import static org.jocl.CL.clReleaseMemObject;
+
+/**
+ * An OpenCL device: one in-order command queue on the device's shared {@link OpenClContext}. Kernels
+ * are only enqueued; {@link #read} and {@link #synchronize} wait. Writes block until the data is on the
+ * device, which with an in-order queue also waits for the kernels before them: writes happen once per
+ * batch, so that is one wait per step.
+ */
+public final class OpenClDevice extends KernelDevice {
+    private final OpenClContext cl;
+    private final DeviceInfo info;
+    private final cl_command_queue queue;
+    private final long maxWorkGroupSize;
+    private final int elementwiseGroup;
+    private GemmTiling tiling;
+    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    /** Bound where a kernel takes a buffer it will not read (no bias, no momentum). */
+    private final cl_mem placeholder;
+    private boolean closed;
+
+    @SuppressWarnings("deprecation") // clCreateCommandQueue: the OpenCL 1.2 call, which every platform has
+    OpenClDevice(OpenClContext cl, DeviceInfo info, long maxWorkGroupSize) {
+        this.cl = cl;
+        this.info = info;
+        this.maxWorkGroupSize = maxWorkGroupSize;
+        this.elementwiseGroup = (int) Math.min(ELEMENTWISE_GROUP, Long.highestOneBit(maxWorkGroupSize));
+        this.tiling = GemmTiling.forMaxWorkGroup(maxWorkGroupSize);
+        this.queue = org.jocl.CL.clCreateCommandQueue(cl.context(), cl.device(), 0, null);
+        this.placeholder = ((OpenClBuffer) allocate(1)).mem();
+    }
+
+    @Override
+    public DeviceInfo info() {
+        return info;
+    }
+
+    /** The GEMM tiling in use (smaller than the default where the device's work-groups are). */
+    @Override
+    protected GemmTiling gemmTiling() {
+        kernel("jg_gemm"); // settles the tiling
+        return tiling;
+    }
+
+    @Override
+    protected int elementwiseGroup() {
+        return elementwiseGroup;
+    }
+
+    // ---- memory -----------------------------------------------------------------------------------
+
+    @Override
+    public Buffer allocate(int length) {
+        if (length < 0) throw new IllegalArgumentException("negative buffer length " + length);
+        long bytes = Math.max(1, length) * (long) Sizeof.cl_float;
+        try {
+            return new OpenClBuffer(clCreateBuffer(cl.context(), CL_MEM_READ_WRITE, bytes, null, null), length);
+        } catch (CLException e) {
+            throw new DeviceOutOfMemoryException("OpenCL device " + info.id() + " (" + info.name() + ") could not allocate "
+                    + bytes + " bytes (device memory " + info.memoryBytes() + " bytes): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void free(Buffer buffer) {
+        clReleaseMemObject(OpenClBuffer.of(buffer));
+    }
+
+    @Override
+    public void write(float[] src, int srcOffset, Buffer dst, int dstOffset, int length) {
+        if (length == 0) return;
+        checkRange(dst, dstOffset, length);
+        clEnqueueWriteBuffer(queue, OpenClBuffer.of(dst), CL_TRUE, (long) dstOffset * Sizeof.cl_float,
+                (long) length * Sizeof.cl_float, Pointer.to(src).withByteOffset((long) srcOffset * Sizeof.cl_float), 0, null, null);
+    }
+
+    @Override
+    public void read(Buffer src, int srcOffset, float[] dst, int dstOffset, int length) {
+        if (length == 0) return;
+        checkRange(src, srcOffset, length);
+        clEnqueueReadBuffer(queue, OpenClBuffer.of(src), CL_TRUE, (long) srcOffset * Sizeof.cl_float,
+                (long) length * Sizeof.cl_float, Pointer.to(dst).withByteOffset((long) dstOffset * Sizeof.cl_float), 0, null, null);
+    }
+
+    private static void checkRange(Buffer b, int offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > b.length()) {
+            throw new IndexOutOfBoundsException("range [" + offset + ", " + (offset + length) + ") of a buffer of " + b.length() + " floats");
+        }
+    }
+
+    @Override
+    public void copy(Buffer src, Buffer dst, int n) {
+        if (n <= 0) return;
+        clEnqueueCopyBuffer(queue, OpenClBuffer.of(src), OpenClBuffer.of(dst), 0, 0, (long) n * Sizeof.cl_float, 0, null, null);
+    }
+
+    @Override
+    public void synchronize() {
+        clFinish(queue);
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        clFinish(queue);
+        for (cl_kernel k : kernels.values()) clReleaseKernel(k);
+        kernels.clear();
+        clReleaseMemObject(placeholder);
+        clReleaseCommandQueue(queue);
+    }
+
+    // ---- kernels ----------------------------------------------------------------------------------
+
+    @Override
+    protected void launch(String kernel, int groupsX, int groupsY, int localX, int localY, Object... args) {
+        cl_kernel k = kernel(kernel);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case Integer v -> org.jocl.CL.clSetKernelArg(k, i, Sizeof.cl_int, Pointer.to(new int[] {v}));
+                case Float v -> org.jocl.CL.clSetKernelArg(k, i, Sizeof.cl_float, Pointer.to(new float[] {v}));
+                case Buffer b -> org.jocl.CL.clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(OpenClBuffer.of(b)));
+                case null -> org.jocl.CL.clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(placeholder));
+                default -> throw new IllegalArgumentException("kernel argument of type " + args[i].getClass());
+            }
+        }
+        long[] global = {(long) groupsX * localX, (long) groupsY * localY};
+        long[] local = {localX, localY};
+        clEnqueueNDRangeKernel(queue, k, 2, null, global, local, 0, null, null);
+    }
+
+    /** The kernel object of this device's queue, created from the context's cached program on first use. */
+    private cl_kernel kernel(String name) {
+        cl_kernel k = kernels.get(name);
+        if (k != null) return k;
+        KernelSource.File file = KernelSource.File.defining(name);
+        k = clCreateKernel(cl.program(file, file == KernelSource.File.GEMM ? tiling.defines() : ""), name, null);
+        if (file == KernelSource.File.GEMM && kernelWorkGroupSize(k) < tiling.workGroupSize() && tiling != GemmTiling.SMALL) {
+            // the compiled kernel needs more registers than a full work-group of the default tiling has
+            clReleaseKernel(k);
+            tiling = GemmTiling.SMALL;
+            return kernel(name);
+        }
+        kernels.put(name, k);
+        return k;
+    }
+
+    private long kernelWorkGroupSize(cl_kernel k) {
+        long[] size = new long[1];
+        clGetKernelWorkGroupInfo(k, cl.device(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(size), null);
+        return size[0];
+    }
+
+    long maxWorkGroupSize() {
+        return maxWorkGroupSize;
+    }
+}

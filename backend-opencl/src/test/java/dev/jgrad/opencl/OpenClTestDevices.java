@@ -1,0 +1,21 @@
+package dev.jgrad.opencl;
+
+import dev.jgrad.backend.Device;
+import dev.jgrad.backend.Devices;
+import dev.jgrad.backend.Probe;
+import org.junit.jupiter.api.Assumptions;
+
+/** Opens the devices the OpenCL tests compare: the first OpenCL device (or skips, saying why) and the CPU reference. */
+final class OpenClTestDevices {
+    private OpenClTestDevices() {}
+
+    static Device openOpenCl() {
+        Probe probe = new OpenClBackend().probe();
+        if (!probe.available()) Assumptions.abort("OpenCL unavailable: " + probe.unavailableReason());
+        return new OpenClBackend().open(0);
+    }
+
+    static Device openCpu() {
+        return Devices.openSpec("cpu", Devices.backends(), m -> {});
+    }
+}

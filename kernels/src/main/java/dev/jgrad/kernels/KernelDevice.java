@@ -1,0 +1,192 @@
+package dev.jgrad.kernels;
+
+import dev.jgrad.backend.Activations;
+import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.Broadcast;
+import dev.jgrad.backend.Buffer;
+import dev.jgrad.backend.Device;
+import dev.jgrad.backend.UnaryOp;
+
+/**
+ * Every kernel of {@link Device} as a launch of the shared kernel sources, written once for the OpenCL
+ * and the CUDA backend: a subclass supplies memory, copies and {@link #launch}. So the launch geometry
+ * and argument order that PoCL tests in CI are exactly those the CUDA backend uses.
+ *
+ * <p>Launches only enqueue; nothing here waits for the device. Scalars that live on the device (the
+ * upstream gradient of a loss) are passed as buffers and read by the kernel.
+ */
+public abstract class KernelDevice implements Device {
+    /** Work-items per group of the elementwise kernels. */
+    protected static final int ELEMENTWISE_GROUP = 256;
+
+    /**
+     * Enqueues {@code kernel} on a groupsX x groupsY grid of localX x localY work-groups. Arguments are
+     * {@link Integer}, {@link Float} or {@link Buffer}; a null Buffer is an operand the kernel will not
+     * read, for which the subclass passes any valid buffer.
+     */
+    protected abstract void launch(String kernel, int groupsX, int groupsY, int localX, int localY, Object... args);
+
+    /** The GEMM tiling the device's gemm kernel was compiled with. */
+    protected GemmTiling gemmTiling() {
+        return GemmTiling.DEFAULT;
+    }
+
+    /** Work-items per elementwise work-group (at most the device's limit). */
+    protected int elementwiseGroup() {
+        return ELEMENTWISE_GROUP;
+    }
+
+    private void launch1d(String kernel, int n, Object... args) {
+        if (n <= 0) return;
+        int local = elementwiseGroup();
+        launch(kernel, ceilDiv(n, local), 1, local, 1, args);
+    }
+
+    private void launchRows(String kernel, int rows, Object... args) {
+        if (rows <= 0) return;
+        launch(kernel, rows, 1, KernelSource.ROW_GROUP, 1, args);
+    }
+
+    protected static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static int flag(boolean b) {
+        return b ? 1 : 0;
+    }
+
+    // ---- elementwise ------------------------------------------------------------------------------
+
+    @Override
+    public void fill(Buffer x, int n, float value) {
+        launch1d("jg_fill", n, n, x, value);
+    }
+
+    @Override
+    public void copy(Buffer src, Buffer dst, int n) {
+        launch1d("jg_copy", n, n, src, dst);
+    }
+
+    @Override
+    public void axpby(int n, float alpha, Buffer x, float beta, Buffer y) {
+        launch1d("jg_axpby", n, n, alpha, x, beta, y);
+    }
+
+    @Override
+    public void unary(UnaryOp op, float param, int n, Buffer x, Buffer y) {
+        launch1d("jg_unary", n, KernelCodes.unary(op), param, n, x, y);
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, float param, int n, Buffer x, Buffer y, Buffer gy, Buffer gx, boolean accumulate) {
+        launch1d("jg_unary_backward", n, KernelCodes.unary(op), param, n, x, y, gy, gx, flag(accumulate));
+    }
+
+    @Override
+    public void binary(BinaryOp op, int n, Buffer a, Broadcast ab, Buffer b, Broadcast bb, Buffer out) {
+        launch1d("jg_binary", n, KernelCodes.binary(op), n, a, ab.div(), ab.mod(), b, bb.div(), bb.mod(), out);
+    }
+
+    // ---- reductions -------------------------------------------------------------------------------
+
+    @Override
+    public void reduceSum(int outer, int r, int inner, Buffer x, Buffer out, float scale, boolean accumulate) {
+        int outputs = outer * inner;
+        if (outputs == 0) return;
+        if (r == 0) {
+            if (!accumulate) fill(out, outputs, 0f);
+        } else if (inner == 1) {
+            launchRows("jg_reduce_rows", outer, r, x, out, scale, flag(accumulate));
+        } else {
+            launch1d("jg_reduce_columns", outputs, outer, r, inner, x, out, scale, flag(accumulate));
+        }
+    }
+
+    @Override
+    public void expand(int outer, int r, int inner, Buffer g, Buffer x, float scale, boolean accumulate) {
+        launch1d("jg_expand", outer * r * inner, outer * r * inner, r, inner, g, x, scale, flag(accumulate));
+    }
+
+    // ---- matrix multiply --------------------------------------------------------------------------
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, Buffer a, Buffer b, Buffer c, boolean accumulate) {
+        launchGemm(transA, transB, m, n, k, a, b, c, accumulate, null, UnaryOp.IDENTITY, 0f);
+    }
+
+    @Override
+    public void gemmBiasActivation(boolean transA, boolean transB, int m, int n, int k, Buffer a, Buffer b, Buffer bias,
+                                   UnaryOp act, float actParam, Buffer c) {
+        if (!act.isActivation()) throw new IllegalArgumentException(act + " is not an activation and cannot be fused into a GEMM");
+        launchGemm(transA, transB, m, n, k, a, b, c, false, bias, act, actParam);
+    }
+
+    private void launchGemm(boolean transA, boolean transB, int m, int n, int k, Buffer a, Buffer b, Buffer c,
+                            boolean accumulate, Buffer bias, UnaryOp act, float actParam) {
+        if (m <= 0 || n <= 0) return;
+        GemmTiling t = gemmTiling();
+        launch("jg_gemm", ceilDiv(n, t.tileN()), ceilDiv(m, t.tileM()), t.localX(), t.localY(),
+                flag(transA), flag(transB), m, n, k, a, b, c, flag(accumulate), flag(bias != null), bias,
+                KernelCodes.unary(act), actParam);
+    }
+
+    @Override
+    public void activationBackwardBiasGrad(UnaryOp act, float actParam, int rows, int cols, Buffer y, Buffer gy, Buffer g,
+                                           Buffer gBias, boolean accumulateBias) {
+        if (!Activations.derivativeFromOutput(act, actParam)) {
+            throw new IllegalArgumentException(act + " cannot be differentiated from its output");
+        }
+        launch1d("jg_activation_backward", rows * cols, KernelCodes.unary(act), actParam, rows * cols, y, gy, g);
+        if (gBias != null) reduceSum(1, rows, cols, g, gBias, 1f, accumulateBias);
+    }
+
+    // ---- softmax and losses -----------------------------------------------------------------------
+
+    @Override
+    public void softmax(int rows, int cols, Buffer x, Buffer y) {
+        launchRows("jg_softmax", rows, cols, x, y);
+    }
+
+    @Override
+    public void softmaxBackward(int rows, int cols, Buffer y, Buffer gy, Buffer gx, boolean accumulate) {
+        launchRows("jg_softmax_backward", rows, cols, y, gy, gx, flag(accumulate));
+    }
+
+    @Override
+    public void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer labels, Buffer probs, Buffer loss) {
+        launchRows("jg_softmax_cross_entropy", rows, cols, logits, labels, probs, loss);
+    }
+
+    @Override
+    public void softmaxCrossEntropyBackward(int rows, int cols, Buffer probs, Buffer labels, Buffer gLoss, float scale,
+                                            Buffer gx, boolean accumulate) {
+        launch1d("jg_softmax_cross_entropy_backward", rows * cols, rows, cols, probs, labels, gLoss, scale, gx,
+                flag(accumulate));
+    }
+
+    @Override
+    public void bceWithLogits(int n, Buffer x, Buffer t, Buffer loss) {
+        launch1d("jg_bce_with_logits", n, n, x, t, loss);
+    }
+
+    @Override
+    public void bceWithLogitsBackward(int n, Buffer x, Buffer t, Buffer gLoss, float scale, Buffer gx, boolean accumulate) {
+        launch1d("jg_bce_with_logits_backward", n, n, x, t, gLoss, scale, gx, flag(accumulate));
+    }
+
+    // ---- optimizers -------------------------------------------------------------------------------
+
+    @Override
+    public void sgdStep(int n, Buffer param, Buffer grad, Buffer velocity, float lr, float momentum, float weightDecay,
+                        boolean nesterov) {
+        launch1d("jg_sgd_step", n, n, param, grad, velocity, flag(velocity != null), lr, momentum, weightDecay, flag(nesterov));
+    }
+
+    @Override
+    public void adamStep(int n, Buffer param, Buffer grad, Buffer m, Buffer v, float lr, float beta1, float beta2, float eps,
+                         float weightDecay, boolean decoupledWeightDecay, float bc1, float bc2) {
+        float decay = decoupledWeightDecay ? 1f - lr * weightDecay : 1f;
+        launch1d("jg_adam_step", n, n, param, grad, m, v, lr / bc1, beta1, beta2, eps, weightDecay,
+                flag(decoupledWeightDecay), decay, (float) Math.sqrt(bc2));
+    }
+}

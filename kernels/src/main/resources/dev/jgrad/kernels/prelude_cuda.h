@@ -1,0 +1,25 @@
+/* Maps jgrad's kernel dialect onto CUDA C++ (see prelude_opencl.h). Kernels are extern "C" so the
+ * driver API finds them by their plain names; dimension 0 is x, 1 is y, 2 is z, as in OpenCL. */
+#define KERNEL          extern "C" __global__ void
+#define GLOBAL
+#define LOCAL_MEM       __shared__
+#define LOCAL_PTR
+#define DEVICE_FN       __device__ __forceinline__
+#define RESTRICT        __restrict__
+#define BARRIER()       __syncthreads()
+
+__device__ __forceinline__ int jg_dim(const uint3 v, int d) { return d == 0 ? (int) v.x : d == 1 ? (int) v.y : (int) v.z; }
+__device__ __forceinline__ int jg_dim(const dim3 v, int d) { return d == 0 ? (int) v.x : d == 1 ? (int) v.y : (int) v.z; }
+
+#define LOCAL_ID(d)     jg_dim(threadIdx, d)
+#define GROUP_ID(d)     jg_dim(blockIdx, d)
+#define LOCAL_SIZE(d)   jg_dim(blockDim, d)
+#define GLOBAL_ID(d)    (GROUP_ID(d) * LOCAL_SIZE(d) + LOCAL_ID(d))
+#define GLOBAL_SIZE(d)  (jg_dim(gridDim, d) * LOCAL_SIZE(d))
+
+#ifndef INFINITY
+#define INFINITY __int_as_float(0x7f800000)
+#endif
+#ifndef NAN
+#define NAN __int_as_float(0x7fffffff)
+#endif

@@ -1,0 +1,14 @@
+/* Maps jgrad's kernel dialect onto OpenCL C 1.2. Every kernel file is written in that dialect, so the
+ * same text compiles here at run time (clBuildProgram) and under prelude_cuda.h ahead of time (nvcc). */
+#define KERNEL          __kernel void
+#define GLOBAL          __global
+#define LOCAL_MEM       __local
+#define LOCAL_PTR       __local
+#define DEVICE_FN
+#define RESTRICT        restrict
+#define BARRIER()       barrier(CLK_LOCAL_MEM_FENCE)
+#define GLOBAL_ID(d)    ((int) get_global_id(d))
+#define LOCAL_ID(d)     ((int) get_local_id(d))
+#define GROUP_ID(d)     ((int) get_group_id(d))
+#define LOCAL_SIZE(d)   ((int) get_local_size(d))
+#define GLOBAL_SIZE(d)  ((int) get_global_size(d))
