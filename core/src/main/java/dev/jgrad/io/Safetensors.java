@@ -384,7 +384,7 @@ public final class Safetensors {
     // ---- messages ---------------------------------------------------------------------------------
 
     private static DataFormatException bad(String source, String problem) {
-        return new DataFormatException(source + ": " + problem);
+        return new DataFormatException(source + ": " + problem.replaceAll("\\p{Cntrl}", "?"));
     }
 
     /** A name from a hostile file, kept to one short line. */

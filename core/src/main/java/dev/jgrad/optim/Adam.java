@@ -59,6 +59,20 @@ public class Adam extends Optimizer {
     }
 
     @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("step", t);
+        return out;
+    }
+
+    @Override
+    public void restoreCounters(Map<String, Long> counters) {
+        Long step = counters.get("step");
+        if (step == null || step < 0 || counters.size() != 1) throw new IllegalArgumentException("Adam needs exactly the counter 'step', got " + counters);
+        t = step;
+    }
+
+    @Override
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int i = 0; i < m.length; i++) {

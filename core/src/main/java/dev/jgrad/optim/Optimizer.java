@@ -43,4 +43,14 @@ public abstract class Optimizer {
     public Map<String, Tensor> stateDict() {
         return new LinkedHashMap<>();
     }
+
+    /** Integer state beside {@link #stateDict()}'s tensors (Adam's step count), for checkpoints. */
+    public Map<String, Long> counters() {
+        return new LinkedHashMap<>();
+    }
+
+    /** Restores what {@link #counters()} returned; unknown names are an error. */
+    public void restoreCounters(Map<String, Long> counters) {
+        if (!counters.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + " has no counters " + counters.keySet());
+    }
 }

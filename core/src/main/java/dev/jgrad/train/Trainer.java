@@ -34,6 +34,9 @@ public final class Trainer {
     private final Device device;
     private final int batchSize;
     private final long seed;
+    private TrainingPosition resumeFrom = TrainingPosition.START;
+    private StepHook stepHook = StepHook.NONE;
+    private long steps;
 
     public Trainer(Module model, Optimizer optimizer, Device device, int batchSize, long seed) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
@@ -44,14 +47,32 @@ public final class Trainer {
         this.seed = seed;
     }
 
-    /** Trains for {@code epochs} epochs, evaluating on {@code test} after each. */
+    /** Makes {@link #fit} continue from {@code position} (a checkpoint's) instead of the start. */
+    public Trainer resumeAt(TrainingPosition position) {
+        this.resumeFrom = position;
+        return this;
+    }
+
+    /** Calls {@code hook} after every optimizer step. */
+    public Trainer onStep(StepHook hook) {
+        this.stepHook = hook;
+        return this;
+    }
+
+    /** Optimizer steps taken so far, counting those before a resumed position. */
+    public long steps() {
+        return steps;
+    }
+
+    /** Trains up to epoch {@code epochs}, evaluating on {@code test} after each. */
     public List<EpochStats> fit(Dataset train, Dataset test, int epochs, TrainingListener listener) {
         if (train.size() == 0) throw new IllegalArgumentException("training set " + train.name() + " is empty");
         List<EpochStats> history = new ArrayList<>();
+        steps = resumeFrom.step();
         try (Batches batches = new Batches(device, train, batchSize)) {
             Tensor lossSum = Tensor.zeros(device).keep();
             try {
-                for (int epoch = 1; epoch <= epochs; epoch++) {
+                for (int epoch = resumeFrom.epoch(); epoch <= epochs; epoch++) {
                     history.add(runEpoch(epoch, epochs, train, test, batches, lossSum, listener));
                 }
             } finally {
@@ -67,25 +88,29 @@ public final class Trainer {
         int[] order = epochOrder(n, seed, epoch);
         listener.epochStart(epoch, epochs, n);
         model.train();
-        device.fill(lossSum.buffer(), 1, 0f);
+        boolean resumed = epoch == resumeFrom.epoch() && resumeFrom.samplesDone() > 0;
+        int first = resumed ? Math.min(resumeFrom.samplesDone(), n) : 0;
+        device.fill(lossSum.buffer(), 1, resumed ? resumeFrom.lossSum() : 0f);
         long start = System.nanoTime();
         long lastReport = start;
-        for (int from = 0; from < n; from += batchSize) {
+        for (int from = first; from < n; from += batchSize) {
             int rows = Math.min(batchSize, n - from);
             Batches.Batch batch = batches.load(order, from, rows);
             step(batch, rows, lossSum);
+            steps++;
+            stepHook.afterStep(new TrainingPosition(epoch, from + rows, steps, 0f), n, lossSum::item);
             long now = System.nanoTime();
             if (now - lastReport >= PROGRESS_NANOS && from + rows < n) {
                 lastReport = now;
                 int done = from + rows;
-                listener.progress(epoch, done, n, lossSum.item() / done, done / ((now - start) / 1e9));
+                listener.progress(epoch, done, n, lossSum.item() / done, (done - first) / ((now - start) / 1e9));
             }
         }
         double loss = lossSum.item() / n;      // waits for the last step
         double seconds = (System.nanoTime() - start) / 1e9;
-        listener.progress(epoch, n, n, loss, n / seconds);
+        listener.progress(epoch, n, n, loss, (n - first) / seconds);
         Evaluation eval = test == null || test.size() == 0 ? null : evaluate(test);
-        EpochStats stats = new EpochStats(epoch, loss, n / seconds, eval == null ? Double.NaN : eval.loss(),
+        EpochStats stats = new EpochStats(epoch, loss, (n - first) / seconds, eval == null ? Double.NaN : eval.loss(),
                 eval == null ? Double.NaN : eval.accuracy(), seconds);
         listener.epochEnd(stats);
         return stats;

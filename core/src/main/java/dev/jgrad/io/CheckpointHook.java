@@ -1,0 +1,61 @@
+package dev.jgrad.io;
+
+import dev.jgrad.nn.Module;
+import dev.jgrad.optim.Optimizer;
+import dev.jgrad.train.DivergenceGuard;
+import dev.jgrad.train.StepHook;
+import dev.jgrad.train.TrainingPosition;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The step hook of a run with a checkpoint directory: runs the {@link DivergenceGuard}, and every
+ * {@code every} steps and at the end of every epoch checks the loss and gradients and writes a checkpoint
+ * (never a diverged one).
+ */
+public final class CheckpointHook implements StepHook {
+    private final Path dir;
+    private final int every;
+    private final Module model;
+    private final Optimizer optimizer;
+    private final Map<String, String> metadata;
+    private final DivergenceGuard guard;
+    private long written;
+
+    /** @param every steps between checkpoints; 0 writes one only at the end of each epoch */
+    public CheckpointHook(Path dir, int every, Module model, Optimizer optimizer, Map<String, String> metadata, DivergenceGuard guard) {
+        if (every < 0) throw new IllegalArgumentException("--checkpoint-every must not be negative, got " + every);
+        this.dir = dir;
+        this.every = every;
+        this.model = model;
+        this.optimizer = optimizer;
+        this.metadata = Map.copyOf(metadata);
+        this.guard = guard;
+    }
+
+    @Override
+    public void afterStep(TrainingPosition position, int samplesTotal, DoubleSupplier lossSum) {
+        guard.afterStep(position, samplesTotal, lossSum);
+        boolean due = (every > 0 && position.step() % every == 0) || position.samplesDone() == samplesTotal;
+        if (!due) return;
+        float sum = (float) lossSum.getAsDouble();
+        TrainingPosition at = new TrainingPosition(position.epoch(), position.samplesDone(), position.step(), sum);
+        guard.checkLoss(at, sum);
+        guard.checkGradients(at);
+        try {
+            Checkpoints.write(dir, model, optimizer, at, metadata);
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot write checkpoint: " + e.getMessage(), e);
+        }
+        written++;
+    }
+
+    /** Checkpoints written by this hook. */
+    public long written() {
+        return written;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.jgrad.io;
+
+import dev.jgrad.data.DataFormatException;
+import dev.jgrad.nn.Module;
+import dev.jgrad.optim.Optimizer;
+import dev.jgrad.train.TrainingDivergedException;
+import dev.jgrad.train.TrainingPosition;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Checkpoints of a training run: one safetensors file, {@value #FILE_NAME} in the checkpoint directory,
+ * holding the model's tensors under {@code model.}, the optimizer's under {@code optimizer.}, and in its
+ * metadata the position (epoch, examples done in the epoch's order, step, running loss sum) and the
+ * optimizer's counters. One file, replaced atomically, so a kill at any instant leaves either the previous
+ * checkpoint or the new one. The batch order needs no saved generator state: it is a function of the seed
+ * and the epoch ({@link dev.jgrad.train.Trainer#epochOrder}).
+ */
+public final class Checkpoints {
+    public static final String FILE_NAME = "checkpoint.safetensors";
+    static final String MODEL = "model.";
+    static final String OPTIMIZER = "optimizer.";
+    static final String EPOCH = "jgrad.checkpoint.epoch";
+    static final String SAMPLES_DONE = "jgrad.checkpoint.samples_done";
+    static final String STEP = "jgrad.checkpoint.step";
+    /** The running loss sum's float bits, so a resumed epoch reports exactly the same mean loss. */
+    static final String LOSS_SUM_BITS = "jgrad.checkpoint.loss_sum_bits";
+    static final String COUNTER = "jgrad.optimizer.";
+
+    private Checkpoints() {}
+
+    public static Path file(Path dir) {
+        return dir.resolve(FILE_NAME);
+    }
+
+    public static boolean exists(Path dir) {
+        return Files.isRegularFile(file(dir));
+    }
+
+    /**
+     * Writes the checkpoint, replacing the previous one atomically; {@code metadata} is stored beside the
+     * position. Refuses (throwing {@link TrainingDivergedException}) when any value is not finite, so the
+     * last good checkpoint is never replaced by a diverged one.
+     */
+    public static void write(Path dir, Module model, Optimizer optimizer, TrainingPosition position, Map<String, String> metadata)
+            throws IOException {
+        Map<String, HostArray> tensors = new LinkedHashMap<>();
+        StateDicts.toHost(model.stateDict()).forEach((k, v) -> tensors.put(MODEL + k, v));
+        StateDicts.toHost(optimizer.stateDict()).forEach((k, v) -> tensors.put(OPTIMIZER + k, v));
+        String bad = StateDicts.firstNonFinite(tensors);
+        if (bad != null || !Float.isFinite(position.lossSum())) {
+            throw new TrainingDivergedException("training diverged by step " + position.step() + " (epoch " + position.epoch() + "): "
+                    + (bad != null ? bad + " holds a non-finite value" : "the loss is not finite")
+                    + "; the last good checkpoint in " + dir + " is kept", position.step());
+        }
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.put(EPOCH, Integer.toString(position.epoch()));
+        meta.put(SAMPLES_DONE, Integer.toString(position.samplesDone()));
+        meta.put(STEP, Long.toString(position.step()));
+        meta.put(LOSS_SUM_BITS, Integer.toString(Float.floatToRawIntBits(position.lossSum())));
+        optimizer.counters().forEach((k, v) -> meta.put(COUNTER + k, Long.toString(v)));
+        Safetensors.write(file(dir), tensors, meta);
+    }
+
+    /** Reads the checkpoint in {@code dir}; a missing or malformed one is a {@link DataFormatException}. */
+    public static Checkpoint read(Path dir) throws IOException {
+        Path f = file(dir);
+        if (!Files.isRegularFile(f)) {
+            throw new DataFormatException(dir + ": no checkpoint to resume from (" + FILE_NAME + " is missing)");
+        }
+        SafetensorsFile sf = Safetensors.read(f);
+        Map<String, HostArray> model = new LinkedHashMap<>();
+        Map<String, HostArray> opt = new LinkedHashMap<>();
+        for (Map.Entry<String, HostArray> e : sf.tensors().entrySet()) {
+            if (e.getKey().startsWith(MODEL)) model.put(e.getKey().substring(MODEL.length()), e.getValue());
+            else if (e.getKey().startsWith(OPTIMIZER)) opt.put(e.getKey().substring(OPTIMIZER.length()), e.getValue());
+            else throw new DataFormatException(f + ": unexpected tensor \"" + e.getKey() + "\" in a checkpoint");
+        }
+        Map<String, String> meta = new LinkedHashMap<>(sf.metadata());
+        long epoch = number(meta, EPOCH, f, Integer.MAX_VALUE);
+        long samplesDone = number(meta, SAMPLES_DONE, f, Integer.MAX_VALUE);
+        long step = number(meta, STEP, f, Long.MAX_VALUE);
+        float lossSum = Float.intBitsToFloat((int) number(meta, LOSS_SUM_BITS, f, -1));
+        if (epoch < 1) throw new DataFormatException(f + ": checkpoint epoch " + epoch + " is not positive");
+        Map<String, Long> counters = new LinkedHashMap<>();
+        for (String key : Map.copyOf(meta).keySet()) {
+            if (key.startsWith(COUNTER)) counters.put(key.substring(COUNTER.length()), number(meta, key, f, Long.MAX_VALUE));
+        }
+        return new Checkpoint(f, model, opt, counters, new TrainingPosition((int) epoch, (int) samplesDone, step, lossSum), meta);
+    }
+
+    /** Removes and parses a metadata number; {@code max} -1 reads a signed 32-bit int (float bits). */
+    private static long number(Map<String, String> meta, String key, Path f, long max) throws DataFormatException {
+        String text = meta.remove(key);
+        if (text == null) throw new DataFormatException(f + ": not a jgrad checkpoint (metadata " + key + " is missing)");
+        try {
+            if (max == -1) return Integer.parseInt(text);
+            long v = Long.parseLong(text);
+            if (v < 0 || v > max) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw new DataFormatException(f + ": metadata " + key + " = \"" + (text.length() > 30 ? text.substring(0, 30) + "..." : text) + "\" is not a valid number");
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.jgrad.train;
+
+import java.util.function.DoubleSupplier;
+
+/** Called by {@link Trainer} after every optimizer step: where checkpoints and divergence checks hook in. */
+@FunctionalInterface
+public interface StepHook {
+    StepHook NONE = (position, samplesTotal, lossSum) -> {};
+
+    /**
+     * @param position     where a resumed run would continue; its {@code lossSum} is not filled in (0), since
+     *                     reading it waits for the device: call {@code lossSum} when it is needed
+     * @param samplesTotal the epoch's number of examples
+     * @param lossSum      reads the epoch's running loss sum from the device
+     */
+    void afterStep(TrainingPosition position, int samplesTotal, DoubleSupplier lossSum);
+}
