@@ -1,0 +1,197 @@
+package dev.jgrad.conformance;
+
+import dev.jgrad.backend.Device;
+import dev.jgrad.backend.DeviceUnavailableException;
+import dev.jgrad.backend.Devices;
+import dev.jgrad.tensor.DeviceMemory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.stream.Stream;
+
+/**
+ * The conformance suite every backend runs: each kernel of the {@code Device} SPI against the CPU
+ * reference, the kernels against exact values, every op's gradient against finite differences, and a
+ * small training run, all on the device under test. A backend's module subclasses this with
+ * {@link #openDevice()}; the CPU reference is found through ServiceLoader, so those modules need
+ * jgrad-backend-cpu on their test class path.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class BackendConformanceTest {
+
+    /**
+     * The device under test; call {@code org.junit.jupiter.api.Assumptions.abort(reason)} when it is
+     * unavailable (e.g. no OpenCL runtime), so the tests are reported as skipped with the reason.
+     */
+    protected abstract Device openDevice();
+
+    private Device device;
+    private Device reference;
+    private DevicePair pair;
+
+    @BeforeAll
+    final void openDevices() {
+        device = openDevice();
+        try {
+            reference = Devices.openSpec("cpu", Devices.backends(), msg -> {});
+        } catch (DeviceUnavailableException e) {
+            throw new IllegalStateException("the conformance suite compares with the CPU backend, which is not usable here"
+                    + " (is jgrad-backend-cpu a test dependency of this module?): " + e.getMessage(), e);
+        }
+        pair = new DevicePair(device, reference);
+    }
+
+    @AfterAll
+    final void closeDevices() {
+        for (Device d : new Device[]{device, reference}) {
+            if (d == null) continue;
+            DeviceMemory.release(d);
+            d.close();
+        }
+    }
+
+    // ---- kernels against the CPU reference --------------------------------------------------------
+
+    @Test
+    void fillAndCopyMatchReference() {
+        new ReferenceKernelChecks(pair).fillAndCopy();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> axpbyMatchesReference() {
+        return new ReferenceKernelChecks(pair).axpby();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> unaryMatchesReference() {
+        return new ReferenceKernelChecks(pair).unary();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> binaryMatchesReference() {
+        return new ReferenceKernelChecks(pair).binary();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> reduceSumAndExpandMatchReference() {
+        return new ReferenceKernelChecks(pair).reduceSumAndExpand();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> gemmMatchesReference() {
+        return new ReferenceKernelChecks(pair).gemm();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> gemmBiasActivationMatchesReference() {
+        return new ReferenceKernelChecks(pair).gemmBiasActivation();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> activationBackwardBiasGradMatchesReference() {
+        return new ReferenceKernelChecks(pair).activationBackwardBiasGrad();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> softmaxMatchesReference() {
+        return new ReferenceKernelChecks(pair).softmax();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> softmaxCrossEntropyMatchesReference() {
+        return new ReferenceKernelChecks(pair).softmaxCrossEntropy();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> bceWithLogitsMatchesReference() {
+        return new ReferenceKernelChecks(pair).bceWithLogits();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> sgdStepMatchesReference() {
+        return new ReferenceKernelChecks(pair).sgdStep();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> adamStepMatchesReference() {
+        return new ReferenceKernelChecks(pair).adamStep();
+    }
+
+    // ---- kernels against exact values -------------------------------------------------------------
+
+    @Test
+    void memoryRoundTripsWithOffsets() {
+        new AnalyticKernelChecks(device).memoryRoundTrip();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> gemmMatchesExactProduct() {
+        return new AnalyticKernelChecks(device).gemmMatchesExactProduct();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> unaryMatchesDefinition() {
+        return new AnalyticKernelChecks(device).unaryMatchesDefinition();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> reduceSumAndExpandMatchExactSums() {
+        return new AnalyticKernelChecks(device).reduceSumAndExpandMatchExactSums();
+    }
+
+    @Test
+    void softmaxRowsSumToOneAndSurviveLargeLogits() {
+        new AnalyticKernelChecks(device).softmaxRowsSumToOne();
+    }
+
+    @Test
+    @DisplayName("cross-entropy: uniform logits give ln(C), logits of +-1000 stay finite, gradient is p - onehot")
+    void crossEntropyKnownValues() {
+        new AnalyticKernelChecks(device).crossEntropyKnownValues();
+    }
+
+    @Test
+    void bceWithLogitsKnownValues() {
+        new AnalyticKernelChecks(device).bceKnownValues();
+    }
+
+    @Test
+    void sgdStepsByHand() {
+        new AnalyticKernelChecks(device).sgdByHand();
+    }
+
+    @Test
+    @DisplayName("Adam's first step moves each parameter by lr*sign(grad); AdamW's decay is decoupled")
+    void adamKnownSteps() {
+        new AnalyticKernelChecks(device).adamKnownSteps();
+    }
+
+    // ---- autograd against finite differences ------------------------------------------------------
+
+    @TestFactory
+    Stream<DynamicTest> gradientsMatchFiniteDifferences() {
+        return new GradientChecks(device).all();
+    }
+
+    // ---- training ---------------------------------------------------------------------------------
+
+    @Test
+    void sgdWithMomentumTrainsLikeTheReference() {
+        new TrainingChecks(pair).trainsLikeTheReference("SGD momentum 0.9", TrainingChecks.sgdMomentum());
+    }
+
+    @Test
+    void adamTrainsLikeTheReference() {
+        new TrainingChecks(pair).trainsLikeTheReference("Adam", TrainingChecks.adam());
+    }
+
+    @Test
+    void trainingStepsReuseDeviceMemory() {
+        new TrainingChecks(pair).memoryDoesNotGrow();
+    }
+}
