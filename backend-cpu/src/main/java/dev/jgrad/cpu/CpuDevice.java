@@ -394,4 +394,107 @@ final class CpuDevice implements Device {
             }
         });
     }
+
+    // ==== issue 7 kernels (layers, dropout, losses, optimizers): delegations to Cpu*Kernels ==========
+    // Owned by the issue-7 engineer; the kernels themselves live in CpuConvKernels, CpuPoolKernels,
+    // CpuBatchNormKernels, CpuDropoutKernel, CpuLossKernels and CpuOptimizerKernels.
+
+    @Override
+    public void im2col(int n, int c, int h, int w, int kh, int kw, int strideH, int strideW, int padH, int padW, Buffer x, Buffer cols) {
+        CpuConvKernels.im2col(parallel, n, c, h, w, kh, kw, strideH, strideW, padH, padW, of(x), of(cols));
+    }
+
+    @Override
+    public void col2im(int n, int c, int h, int w, int kh, int kw, int strideH, int strideW, int padH, int padW, Buffer cols,
+                       Buffer x, boolean accumulate) {
+        CpuConvKernels.col2im(parallel, n, c, h, w, kh, kw, strideH, strideW, padH, padW, of(cols), of(x), accumulate);
+    }
+
+    @Override
+    public void batchTranspose(int batch, int rows, int cols, Buffer x, Buffer y) {
+        CpuConvKernels.batchTranspose(parallel, batch, rows, cols, of(x), of(y));
+    }
+
+    @Override
+    public void maxPool2d(int planes, int h, int w, int k, int stride, int pad, Buffer x, Buffer y, Buffer indices) {
+        CpuPoolKernels.maxPool2d(parallel, planes, h, w, k, stride, pad, of(x), of(y), of(indices));
+    }
+
+    @Override
+    public void maxPool2dBackward(int planes, int h, int w, int k, int stride, int pad, Buffer gy, Buffer indices, Buffer gx,
+                                  boolean accumulate) {
+        CpuPoolKernels.maxPool2dBackward(parallel, planes, h, w, k, stride, pad, of(gy), of(indices), of(gx), accumulate);
+    }
+
+    @Override
+    public void avgPool2d(int planes, int h, int w, int k, int stride, int pad, Buffer x, Buffer y) {
+        CpuPoolKernels.avgPool2d(parallel, planes, h, w, k, stride, pad, of(x), of(y));
+    }
+
+    @Override
+    public void avgPool2dBackward(int planes, int h, int w, int k, int stride, int pad, Buffer gy, Buffer gx, boolean accumulate) {
+        CpuPoolKernels.avgPool2dBackward(parallel, planes, h, w, k, stride, pad, of(gy), of(gx), accumulate);
+    }
+
+    @Override
+    public void batchNormStats(int n, int c, int inner, Buffer x, Buffer mean, Buffer var) {
+        CpuBatchNormKernels.stats(parallel, n, c, inner, of(x), of(mean), of(var));
+    }
+
+    @Override
+    public void batchNormForward(int n, int c, int inner, Buffer x, Buffer mean, Buffer var, float eps, Buffer gamma, Buffer beta,
+                                 Buffer y) {
+        CpuBatchNormKernels.forward(parallel, n, c, inner, of(x), of(mean), of(var), eps, of(gamma), of(beta), of(y));
+    }
+
+    @Override
+    public void batchNormBackward(int n, int c, int inner, Buffer x, Buffer mean, Buffer var, float eps, Buffer gamma, Buffer gy,
+                                  boolean batchStatistics, Buffer gx, boolean accumulateX, Buffer gGamma, Buffer gBeta,
+                                  boolean accumulateParams) {
+        CpuBatchNormKernels.backward(parallel, n, c, inner, of(x), of(mean), of(var), eps, of(gamma), of(gy), batchStatistics,
+                of(gx), accumulateX, of(gGamma), of(gBeta), accumulateParams);
+    }
+
+    @Override
+    public void dropout(int n, long seed, long offset, float p, Buffer x, Buffer mask, Buffer y) {
+        CpuDropoutKernel.dropout(parallel, n, seed, offset, p, of(x), of(mask), of(y));
+    }
+
+    @Override
+    public void logSoftmax(int rows, int cols, Buffer x, Buffer y) {
+        CpuLossKernels.logSoftmax(rows, cols, of(x), of(y));
+    }
+
+    @Override
+    public void logSoftmaxBackward(int rows, int cols, Buffer y, Buffer gy, Buffer gx, boolean accumulate) {
+        CpuLossKernels.logSoftmaxBackward(rows, cols, of(y), of(gy), of(gx), accumulate);
+    }
+
+    @Override
+    public void huberLoss(int n, float delta, Buffer x, Buffer t, Buffer loss) {
+        CpuLossKernels.huber(n, delta, of(x), of(t), of(loss));
+    }
+
+    @Override
+    public void huberLossBackward(int n, float delta, Buffer x, Buffer t, Buffer gLoss, float scale, Buffer gx, boolean accumulate) {
+        CpuLossKernels.huberBackward(n, delta, of(x), of(t), of(gLoss)[0], scale, of(gx), accumulate);
+    }
+
+    @Override
+    public void clamp(int n, float lo, float hi, Buffer x, Buffer y) {
+        CpuOptimizerKernels.clamp(parallel, n, lo, hi, of(x), of(y));
+    }
+
+    @Override
+    public void rmspropStep(int n, Buffer param, Buffer grad, Buffer squareAvg, Buffer momentumBuffer, float lr, float alpha,
+                            float eps, float weightDecay, float momentum) {
+        CpuOptimizerKernels.rmsprop(parallel, n, of(param), of(grad), of(squareAvg), of(momentumBuffer), lr, alpha, eps,
+                weightDecay, momentum);
+    }
+
+    @Override
+    public void adagradStep(int n, Buffer param, Buffer grad, Buffer sum, float lr, float eps, float weightDecay) {
+        CpuOptimizerKernels.adagrad(parallel, n, of(param), of(grad), of(sum), lr, eps, weightDecay);
+    }
+    // ==== end of issue 7 kernels ======================================================================
 }

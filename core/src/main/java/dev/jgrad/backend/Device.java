@@ -123,4 +123,170 @@ public interface Device extends AutoCloseable {
      */
     void adamStep(int n, Buffer param, Buffer grad, Buffer m, Buffer v, float lr, float beta1, float beta2,
                   float eps, float weightDecay, boolean decoupledWeightDecay, float bc1, float bc2);
+
+    // ---- layers of issue 7 (convolution, pooling, normalisation, dropout, more losses and optimizers) ----
+    // Added as default methods that throw, so a backend that does not have them yet still compiles; the
+    // CPU backend implements every one and is the reference.
+
+    /** The exception a backend throws for a kernel it does not implement yet. */
+    private UnsupportedOperationException notImplemented(String kernel) {
+        return new UnsupportedOperationException(kernel + " is not implemented on " + info().id());
+    }
+
+    /**
+     * Unfolds image patches into rows, for convolution as a GEMM. x is [n, c, h, w]; the output
+     * geometry is oh = (h + 2*padH - kh)/strideH + 1, ow likewise. cols is [n*oh*ow, c*kh*kw]: row
+     * (b*oh + oy)*ow + ox, column (ci*kh + ky)*kw + kx holds x[b, ci, oy*strideH - padH + ky,
+     * ox*strideW - padW + kx], or 0 where that falls in the padding. The column order matches a
+     * PyTorch weight [f, c, kh, kw] flattened to [f, c*kh*kw].
+     */
+    default void im2col(int n, int c, int h, int w, int kh, int kw, int strideH, int strideW, int padH, int padW,
+                        Buffer x, Buffer cols) {
+        throw notImplemented("im2col");
+    }
+
+    /**
+     * The adjoint of {@link #im2col}: x[b, ci, iy, ix] (+)= the sum of every cols entry that im2col
+     * read from it (entries that fell in the padding are dropped). Without accumulate, x is overwritten
+     * (positions no patch covers become 0).
+     */
+    default void col2im(int n, int c, int h, int w, int kh, int kw, int strideH, int strideW, int padH, int padW,
+                        Buffer cols, Buffer x, boolean accumulate) {
+        throw notImplemented("col2im");
+    }
+
+    /**
+     * Transposes each of {@code batch} matrices: viewing x as [batch, rows, cols], y[b, j, i] = x[b, i, j]
+     * (y is [batch, cols, rows]). Converts a convolution's GEMM output [n, oh*ow, f] to the [n, f, oh*ow]
+     * layout of images, and gradients back. y must not alias x.
+     */
+    default void batchTranspose(int batch, int rows, int cols, Buffer x, Buffer y) {
+        throw notImplemented("batchTranspose");
+    }
+
+    /**
+     * Max pooling over each of {@code planes} planes [h, w] (planes = n*c), window k x k, step stride,
+     * implicit padding pad (padding never wins: it counts as -infinity). y is [planes, oh, ow] with
+     * oh = (h + 2*pad - k)/stride + 1. indices[p, oy, ox] receives, as a float, the position iy*w + ix
+     * in its plane of the maximum (the first one in row-major window order on ties).
+     */
+    default void maxPool2d(int planes, int h, int w, int k, int stride, int pad, Buffer x, Buffer y, Buffer indices) {
+        throw notImplemented("maxPool2d");
+    }
+
+    /**
+     * The backward pass of {@link #maxPool2d}: gx[p, indices[p, o]] += gy[p, o] for every output o, after
+     * zeroing gx unless {@code accumulate}. Overlapping windows (stride < k) may route several outputs
+     * to one input; all of them are added.
+     */
+    default void maxPool2dBackward(int planes, int h, int w, int k, int stride, int pad, Buffer gy, Buffer indices,
+                                   Buffer gx, boolean accumulate) {
+        throw notImplemented("maxPool2dBackward");
+    }
+
+    /**
+     * Average pooling with the same geometry as {@link #maxPool2d}; the divisor is always k*k (padding
+     * counts as zeros, PyTorch's count_include_pad=True).
+     */
+    default void avgPool2d(int planes, int h, int w, int k, int stride, int pad, Buffer x, Buffer y) {
+        throw notImplemented("avgPool2d");
+    }
+
+    /** The backward pass of {@link #avgPool2d}: gx[p, i] (+)= sum over the windows containing i of gy / (k*k). */
+    default void avgPool2dBackward(int planes, int h, int w, int k, int stride, int pad, Buffer gy, Buffer gx,
+                                   boolean accumulate) {
+        throw notImplemented("avgPool2dBackward");
+    }
+
+    /**
+     * Per-channel batch statistics of x viewed as [n, c, inner] (inner = h*w for images, 1 for
+     * features): mean[ch] and the biased variance var[ch] = mean((x - mean)^2) over the n*inner values
+     * of channel ch.
+     */
+    default void batchNormStats(int n, int c, int inner, Buffer x, Buffer mean, Buffer var) {
+        throw notImplemented("batchNormStats");
+    }
+
+    /**
+     * y[b, ch, i] = (x[b, ch, i] - mean[ch]) / sqrt(var[ch] + eps) * gamma[ch] + beta[ch], x viewed as
+     * [n, c, inner]. mean and var are the batch statistics in training and the running ones in evaluation.
+     */
+    default void batchNormForward(int n, int c, int inner, Buffer x, Buffer mean, Buffer var, float eps,
+                                  Buffer gamma, Buffer beta, Buffer y) {
+        throw notImplemented("batchNormForward");
+    }
+
+    /**
+     * The backward pass of {@link #batchNormForward}. With xhat = (x - mean) * invStd, invStd =
+     * 1/sqrt(var+eps), and per channel the sums over its m = n*inner values sg = sum(gy) and sgx =
+     * sum(gy*xhat): gGamma[ch] (+)= sgx, gBeta[ch] (+)= sg, and gx (+)= gamma*invStd * (gy - (sg + xhat*sgx)/m)
+     * when {@code batchStatistics} (mean and var were computed from this x), else gx (+)= gamma*invStd*gy
+     * (fixed running statistics). gx, gGamma and gBeta may each be null (not wanted); each has its own
+     * accumulate flag.
+     */
+    default void batchNormBackward(int n, int c, int inner, Buffer x, Buffer mean, Buffer var, float eps, Buffer gamma,
+                                   Buffer gy, boolean batchStatistics, Buffer gx, boolean accumulateX,
+                                   Buffer gGamma, Buffer gBeta, boolean accumulateParams) {
+        throw notImplemented("batchNormBackward");
+    }
+
+    /**
+     * Inverted dropout driven by the counter-based generator {@code dev.jgrad.random.Philox} (Philox4x32-10):
+     * element i uses word (offset + i) % 4 of the block philox(counter = {(offset+i)/4 low 32 bits,
+     * high 32 bits, 0, 0}, key = {seed low 32 bits, seed high 32 bits}), u = (word >>> 8) * 2^-24 in [0, 1);
+     * it is kept when u >= p. mask[i] = kept ? 1/(1-p) : 0 and y[i] = x[i] * mask[i]. Every backend
+     * must produce the same mask bit for bit for the same (seed, offset, p). 0 <= p < 1.
+     */
+    default void dropout(int n, long seed, long offset, float p, Buffer x, Buffer mask, Buffer y) {
+        throw notImplemented("dropout");
+    }
+
+    /**
+     * Log-softmax of each row of x [rows, cols]: y = x - max - log(sum(exp(x - max))), stable for any x.
+     */
+    default void logSoftmax(int rows, int cols, Buffer x, Buffer y) {
+        throw notImplemented("logSoftmax");
+    }
+
+    /** The backward pass of {@link #logSoftmax} from its output: gx (+)= gy - exp(y) * sum_row(gy). */
+    default void logSoftmaxBackward(int rows, int cols, Buffer y, Buffer gy, Buffer gx, boolean accumulate) {
+        throw notImplemented("logSoftmaxBackward");
+    }
+
+    /**
+     * Huber loss per element (PyTorch's HuberLoss, reduction none): with d = x - t,
+     * loss[i] = |d| <= delta ? 0.5*d^2 : delta*(|d| - 0.5*delta).
+     */
+    default void huberLoss(int n, float delta, Buffer x, Buffer t, Buffer loss) {
+        throw notImplemented("huberLoss");
+    }
+
+    /** gx (+)= clamp(x - t, -delta, delta) * gLoss[0] * scale: the derivative of {@link #huberLoss}. */
+    default void huberLossBackward(int n, float delta, Buffer x, Buffer t, Buffer gLoss, float scale, Buffer gx,
+                                   boolean accumulate) {
+        throw notImplemented("huberLossBackward");
+    }
+
+    /** y[i] = min(max(x[i], lo), hi) over n elements (y may be x): clipping gradients by value. */
+    default void clamp(int n, float lo, float hi, Buffer x, Buffer y) {
+        throw notImplemented("clamp");
+    }
+
+    /**
+     * PyTorch's RMSprop (not centered): g = grad + weightDecay*p; sq = alpha*sq + (1-alpha)*g^2;
+     * d = g / (sqrt(sq) + eps); with momentum, buf = momentum*buf + d and d = buf; p -= lr*d.
+     * {@code momentumBuffer} is null when momentum is 0.
+     */
+    default void rmspropStep(int n, Buffer param, Buffer grad, Buffer squareAvg, Buffer momentumBuffer, float lr,
+                             float alpha, float eps, float weightDecay, float momentum) {
+        throw notImplemented("rmspropStep");
+    }
+
+    /**
+     * PyTorch's Adagrad: g = grad + weightDecay*p; sum += g^2; p -= lr * g / (sqrt(sum) + eps).
+     * {@code lr} is the already-decayed rate (the host applies lr_decay).
+     */
+    default void adagradStep(int n, Buffer param, Buffer grad, Buffer sum, float lr, float eps, float weightDecay) {
+        throw notImplemented("adagradStep");
+    }
 }

@@ -1,0 +1,114 @@
+package dev.jgrad.cpu;
+
+import java.util.Arrays;
+
+/** The reference max- and average-pooling kernels (see {@link dev.jgrad.backend.Device#maxPool2d}), one plane per task. */
+final class CpuPoolKernels {
+    private static final int PARALLEL_FLOATS = 1 << 15;
+
+    private CpuPoolKernels() {}
+
+    static void maxPool2d(Parallel parallel, int planes, int h, int w, int k, int stride, int pad, float[] x, float[] y,
+                          float[] indices) {
+        int oh = (h + 2 * pad - k) / stride + 1;
+        int ow = (w + 2 * pad - k) / stride + 1;
+        parallel.forRange(planes, 1, (long) planes * h * w >= PARALLEL_FLOATS, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                int xb = p * h * w;
+                int yb = p * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    int y0 = oy * stride - pad;
+                    for (int ox = 0; ox < ow; ox++) {
+                        int x0 = ox * stride - pad;
+                        float best = Float.NEGATIVE_INFINITY;
+                        int at = -1;
+                        for (int ky = 0; ky < k; ky++) {
+                            int iy = y0 + ky;
+                            if (iy < 0 || iy >= h) continue;
+                            for (int kx = 0; kx < k; kx++) {
+                                int ix = x0 + kx;
+                                if (ix < 0 || ix >= w) continue;
+                                float v = x[xb + iy * w + ix];
+                                // NaN wins, as in PyTorch, so that it is not silently dropped
+                                if (at < 0 || v > best || Float.isNaN(v) && !Float.isNaN(best)) {
+                                    best = v;
+                                    at = iy * w + ix;
+                                }
+                            }
+                        }
+                        y[yb + oy * ow + ox] = best;
+                        indices[yb + oy * ow + ox] = at;
+                    }
+                }
+            }
+        });
+    }
+
+    static void maxPool2dBackward(Parallel parallel, int planes, int h, int w, int k, int stride, int pad, float[] gy,
+                                  float[] indices, float[] gx, boolean accumulate) {
+        int oh = (h + 2 * pad - k) / stride + 1;
+        int ow = (w + 2 * pad - k) / stride + 1;
+        int per = oh * ow;
+        parallel.forRange(planes, 1, (long) planes * h * w >= PARALLEL_FLOATS, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                int xb = p * h * w;
+                if (!accumulate) Arrays.fill(gx, xb, xb + h * w, 0f);
+                int yb = p * per;
+                for (int o = 0; o < per; o++) gx[xb + (int) indices[yb + o]] += gy[yb + o];
+            }
+        });
+    }
+
+    static void avgPool2d(Parallel parallel, int planes, int h, int w, int k, int stride, int pad, float[] x, float[] y) {
+        int oh = (h + 2 * pad - k) / stride + 1;
+        int ow = (w + 2 * pad - k) / stride + 1;
+        float inv = 1f / (k * k);
+        parallel.forRange(planes, 1, (long) planes * h * w >= PARALLEL_FLOATS, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                int xb = p * h * w;
+                int yb = p * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        float s = 0f;
+                        for (int ky = 0; ky < k; ky++) {
+                            int iy = oy * stride - pad + ky;
+                            if (iy < 0 || iy >= h) continue;
+                            for (int kx = 0; kx < k; kx++) {
+                                int ix = ox * stride - pad + kx;
+                                if (ix >= 0 && ix < w) s += x[xb + iy * w + ix];
+                            }
+                        }
+                        y[yb + oy * ow + ox] = s * inv;
+                    }
+                }
+            }
+        });
+    }
+
+    static void avgPool2dBackward(Parallel parallel, int planes, int h, int w, int k, int stride, int pad, float[] gy,
+                                  float[] gx, boolean accumulate) {
+        int oh = (h + 2 * pad - k) / stride + 1;
+        int ow = (w + 2 * pad - k) / stride + 1;
+        float inv = 1f / (k * k);
+        parallel.forRange(planes, 1, (long) planes * h * w >= PARALLEL_FLOATS, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                int xb = p * h * w;
+                if (!accumulate) Arrays.fill(gx, xb, xb + h * w, 0f);
+                int yb = p * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        float g = gy[yb + oy * ow + ox] * inv;
+                        for (int ky = 0; ky < k; ky++) {
+                            int iy = oy * stride - pad + ky;
+                            if (iy < 0 || iy >= h) continue;
+                            for (int kx = 0; kx < k; kx++) {
+                                int ix = ox * stride - pad + kx;
+                                if (ix >= 0 && ix < w) gx[xb + iy * w + ix] += g;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+}

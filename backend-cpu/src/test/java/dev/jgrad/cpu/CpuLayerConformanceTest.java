@@ -1,0 +1,12 @@
+package dev.jgrad.cpu;
+
+import dev.jgrad.backend.Device;
+import dev.jgrad.conformance.LayerConformanceTest;
+
+/** The layer kernels' conformance suite on the CPU reference backend. */
+class CpuLayerConformanceTest extends LayerConformanceTest {
+    @Override
+    protected Device openDevice() {
+        return new CpuBackend().open(0);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.jgrad.ops;
+
+import dev.jgrad.autograd.Node;
+import dev.jgrad.backend.Buffer;
+import dev.jgrad.backend.Device;
+import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.tensor.Tensor;
+
+/**
+ * 2-D convolution (PyTorch's {@code conv2d}, cross-correlation) of x [n, c, h, w] with a weight
+ * [f, c, kh, kw] and an optional bias [f], as im2col + one GEMM over the whole batch:
+ * patches [n*oh*ow, c*kh*kw] times weight^T gives [n, oh*ow, f] with the bias added in the GEMM's
+ * epilogue, and a batched transpose gives the [n, f, oh, ow] output. The backward pass is the two
+ * GEMMs of a dense layer plus col2im; the patches are kept from the forward pass.
+ */
+public final class Conv {
+    private Conv() {}
+
+    /** Output size along one axis: (in + 2*pad - k)/stride + 1. */
+    public static int outputSize(int in, int k, int stride, int pad) {
+        return (in + 2 * pad - k) / stride + 1;
+    }
+
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int stride, int pad) {
+        if (x.rank() != 4 || w.rank() != 4 || x.dim(1) != w.dim(1)) {
+            throw new IllegalArgumentException("conv2d: input " + x.shapeString() + " does not match weight " + w.shapeString()
+                    + " (expected [batch, " + w.dim(1) + ", height, width])");
+        }
+        if (b != null && (b.rank() != 1 || b.dim(0) != w.dim(0))) {
+            throw new IllegalArgumentException("conv2d: bias " + b.shapeString() + " does not match weight " + w.shapeString());
+        }
+        if (stride < 1 || pad < 0) throw new IllegalArgumentException("conv2d: stride must be >= 1 and padding >= 0");
+        Geometry g = new Geometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3), stride, pad);
+        if (g.oh < 1 || g.ow < 1) {
+            throw new IllegalArgumentException("conv2d: a " + g.kh + "x" + g.kw + " kernel with padding " + pad
+                    + " does not fit input " + x.shapeString());
+        }
+        Device d = x.device();
+        int rows = g.n * g.oh * g.ow;
+        Tensor cols = Tensor.empty(d, rows, g.ckk());
+        d.im2col(g.n, g.c, g.h, g.w, g.kh, g.kw, stride, stride, pad, pad, x.buffer(), cols.buffer());
+        boolean record = Tensor.recording(x, w, b);
+        Tensor y = Tensor.result(d, new int[]{g.n, g.f, g.oh, g.ow}, record ? new Backward(x, w, b, cols, g) : null);
+        DeviceMemory pool = DeviceMemory.of(d);
+        Buffer rowsOut = pool.take(rows * g.f);
+        try {
+            d.gemmBiasActivation(false, true, rows, g.f, g.ckk(), cols.buffer(), w.buffer(), b == null ? null : b.buffer(),
+                    UnaryOp.IDENTITY, 0f, rowsOut);
+            d.batchTranspose(g.n, g.oh * g.ow, g.f, rowsOut, y.buffer());
+        } finally {
+            pool.give(rowsOut);
+        }
+        if (y.gradFn() == null) cols.close();
+        return y;
+    }
+
+    record Geometry(int n, int c, int h, int w, int f, int kh, int kw, int stride, int pad, int oh, int ow) {
+        Geometry(int n, int c, int h, int w, int f, int kh, int kw, int stride, int pad) {
+            this(n, c, h, w, f, kh, kw, stride, pad, outputSize(h, kh, stride, pad), outputSize(w, kw, stride, pad));
+        }
+
+        int ckk() {
+            return c * kh * kw;
+        }
+    }
+
+    private static final class Backward extends Node {
+        private final Tensor cols;
+        private final Geometry g;
+
+        Backward(Tensor x, Tensor w, Tensor b, Tensor cols, Geometry g) {
+            super(b == null ? new Tensor[]{x, w} : new Tensor[]{x, w, b});
+            this.cols = cols;
+            this.g = g;
+        }
+
+        @Override
+        public String name() {
+            return "conv2d";
+        }
+
+        @Override
+        public void backward(Tensor y) {
+            Tensor x = inputs()[0];
+            Tensor w = inputs()[1];
+            Tensor b = inputs().length > 2 ? inputs()[2] : null;
+            Device d = y.device();
+            int rows = g.n * g.oh * g.ow;
+            int ckk = g.ckk();
+            DeviceMemory pool = DeviceMemory.of(d);
+            Buffer gRows = pool.take(rows * g.f);
+            try {
+                d.batchTranspose(g.n, g.f, g.oh * g.ow, y.gradBuffer(), gRows);     // [n, f, ohw] -> [n*ohw, f]
+                Tensor.GradSlot gb = b == null ? null : b.gradSlot();
+                if (gb != null) d.reduceSum(1, rows, g.f, gRows, gb.buffer(), 1f, gb.accumulate());
+                Tensor.GradSlot gw = w.gradSlot();
+                if (gw != null) d.gemm(true, false, g.f, ckk, rows, gRows, cols.buffer(), gw.buffer(), gw.accumulate());
+                Tensor.GradSlot gx = x.gradSlot();
+                if (gx != null) {
+                    Buffer gCols = pool.take(rows * ckk);
+                    try {
+                        d.gemm(false, false, rows, ckk, g.f, gRows, w.buffer(), gCols, false);
+                        d.col2im(g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.stride, g.pad, g.pad, gCols, gx.buffer(), gx.accumulate());
+                    } finally {
+                        pool.give(gCols);
+                    }
+                }
+            } finally {
+                pool.give(gRows);
+            }
+        }
+    }
+}

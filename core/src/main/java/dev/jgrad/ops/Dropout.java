@@ -1,0 +1,81 @@
+package dev.jgrad.ops;
+
+import dev.jgrad.autograd.Node;
+import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.Broadcast;
+import dev.jgrad.backend.Buffer;
+import dev.jgrad.backend.Device;
+import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.tensor.Tensor;
+
+/**
+ * Inverted dropout: each element is zeroed with probability p and the survivors are scaled by 1/(1-p),
+ * the mask drawn from the Philox stream of {@code seed} starting at element {@code offset} (see
+ * {@link Device#dropout}), so the same (seed, offset) gives the same mask on every backend.
+ */
+public final class Dropout {
+    private Dropout() {}
+
+    public static Tensor dropout(Tensor x, float p, long seed, long offset) {
+        if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        Device d = x.device();
+        Tensor mask = Tensor.empty(d, x.shape());
+        Tensor y = Tensor.result(d, x.shape(), Tensor.recording(x) ? new Backward(x, mask) : null);
+        d.dropout(x.size(), seed, offset, p, x.buffer(), mask.buffer(), y.buffer());
+        if (y.gradFn() == null) mask.close();
+        return y;
+    }
+
+    /** The mask {@link #dropout} applies for these arguments (1/(1-p) where kept, 0 where dropped): for tests and tools. */
+    public static float[] mask(Device d, int n, float p, long seed, long offset) {
+        DeviceMemory pool = DeviceMemory.of(d);
+        Buffer x = pool.take(n), m = pool.take(n), y = pool.take(n);
+        try {
+            d.fill(x, n, 1f);
+            d.dropout(n, seed, offset, p, x, m, y);
+            float[] out = new float[n];
+            d.read(m, 0, out, 0, n);
+            return out;
+        } finally {
+            pool.give(x);
+            pool.give(m);
+            pool.give(y);
+        }
+    }
+
+    private static final class Backward extends Node {
+        private final Tensor mask;
+
+        Backward(Tensor x, Tensor mask) {
+            super(x);
+            this.mask = mask;
+        }
+
+        @Override
+        public String name() {
+            return "dropout";
+        }
+
+        @Override
+        public void backward(Tensor y) {
+            Tensor x = inputs()[0];
+            Tensor.GradSlot slot = x.gradSlot();
+            if (slot == null) return;
+            Device d = x.device();
+            int n = x.size();
+            Broadcast full = Broadcast.full(n);
+            if (!slot.accumulate()) {
+                d.binary(BinaryOp.MUL, n, y.gradBuffer(), full, mask.buffer(), full, slot.buffer());
+                return;
+            }
+            DeviceMemory pool = DeviceMemory.of(d);
+            Buffer t = pool.take(n);
+            try {
+                d.binary(BinaryOp.MUL, n, y.gradBuffer(), full, mask.buffer(), full, t);
+                d.axpby(n, 1f, t, 1f, slot.buffer());
+            } finally {
+                pool.give(t);
+            }
+        }
+    }
+}
