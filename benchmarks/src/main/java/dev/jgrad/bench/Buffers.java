@@ -1,0 +1,18 @@
+package dev.jgrad.bench;
+
+import dev.jgrad.backend.Buffer;
+import dev.jgrad.backend.Device;
+
+/** Frees the cases' raw device buffers, skipping the ones a failed allocation never filled in. */
+final class Buffers {
+    private Buffers() {}
+
+    static void free(Device device, Buffer[]... groups) {
+        for (Buffer[] group : groups) {
+            for (int i = 0; i < group.length; i++) {
+                if (group[i] != null) device.free(group[i]);
+                group[i] = null;
+            }
+        }
+    }
+}

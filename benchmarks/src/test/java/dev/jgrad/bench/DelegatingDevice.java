@@ -1,0 +1,151 @@
+package dev.jgrad.bench;
+
+import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.Broadcast;
+import dev.jgrad.backend.Buffer;
+import dev.jgrad.backend.Device;
+import dev.jgrad.backend.DeviceInfo;
+import dev.jgrad.backend.UnaryOp;
+
+/**
+ * A device that forwards every kernel of the SPI to another one, so a test can change one kernel (make it
+ * wrong, count its calls) and keep the rest correct. The optional kernels of issue 7 keep their defaults:
+ * the bench does not use them. Parameters are named by position; {@link Device} documents them.
+ */
+class DelegatingDevice implements Device {
+    protected final Device delegate;
+
+    DelegatingDevice(Device delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public DeviceInfo info() {
+        return delegate.info();
+    }
+
+    @Override
+    public Buffer allocate(int a0) {
+        return delegate.allocate(a0);
+    }
+
+    @Override
+    public void free(Buffer a0) {
+        delegate.free(a0);
+    }
+
+    @Override
+    public void write(float[] a0, int a1, Buffer a2, int a3, int a4) {
+        delegate.write(a0, a1, a2, a3, a4);
+    }
+
+    @Override
+    public void read(Buffer a0, int a1, float[] a2, int a3, int a4) {
+        delegate.read(a0, a1, a2, a3, a4);
+    }
+
+    @Override
+    public void synchronize() {
+        delegate.synchronize();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    @Override
+    public void fill(Buffer a0, int a1, float a2) {
+        delegate.fill(a0, a1, a2);
+    }
+
+    @Override
+    public void copy(Buffer a0, Buffer a1, int a2) {
+        delegate.copy(a0, a1, a2);
+    }
+
+    @Override
+    public void axpby(int a0, float a1, Buffer a2, float a3, Buffer a4) {
+        delegate.axpby(a0, a1, a2, a3, a4);
+    }
+
+    @Override
+    public void unary(UnaryOp a0, float a1, int a2, Buffer a3, Buffer a4) {
+        delegate.unary(a0, a1, a2, a3, a4);
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp a0, float a1, int a2, Buffer a3, Buffer a4, Buffer a5, Buffer a6, boolean a7) {
+        delegate.unaryBackward(a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    @Override
+    public void binary(BinaryOp a0, int a1, Buffer a2, Broadcast a3, Buffer a4, Broadcast a5, Buffer a6) {
+        delegate.binary(a0, a1, a2, a3, a4, a5, a6);
+    }
+
+    @Override
+    public void reduceSum(int a0, int a1, int a2, Buffer a3, Buffer a4, float a5, boolean a6) {
+        delegate.reduceSum(a0, a1, a2, a3, a4, a5, a6);
+    }
+
+    @Override
+    public void expand(int a0, int a1, int a2, Buffer a3, Buffer a4, float a5, boolean a6) {
+        delegate.expand(a0, a1, a2, a3, a4, a5, a6);
+    }
+
+    @Override
+    public void gemm(boolean a0, boolean a1, int a2, int a3, int a4, Buffer a5, Buffer a6, Buffer a7, boolean a8) {
+        delegate.gemm(a0, a1, a2, a3, a4, a5, a6, a7, a8);
+    }
+
+    @Override
+    public void gemmBiasActivation(boolean a0, boolean a1, int a2, int a3, int a4, Buffer a5, Buffer a6, Buffer a7, UnaryOp a8, float a9, Buffer a10) {
+        delegate.gemmBiasActivation(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
+    }
+
+    @Override
+    public void activationBackwardBiasGrad(UnaryOp a0, float a1, int a2, int a3, Buffer a4, Buffer a5, Buffer a6, Buffer a7, boolean a8) {
+        delegate.activationBackwardBiasGrad(a0, a1, a2, a3, a4, a5, a6, a7, a8);
+    }
+
+    @Override
+    public void softmax(int a0, int a1, Buffer a2, Buffer a3) {
+        delegate.softmax(a0, a1, a2, a3);
+    }
+
+    @Override
+    public void softmaxBackward(int a0, int a1, Buffer a2, Buffer a3, Buffer a4, boolean a5) {
+        delegate.softmaxBackward(a0, a1, a2, a3, a4, a5);
+    }
+
+    @Override
+    public void softmaxCrossEntropy(int a0, int a1, Buffer a2, Buffer a3, Buffer a4, Buffer a5) {
+        delegate.softmaxCrossEntropy(a0, a1, a2, a3, a4, a5);
+    }
+
+    @Override
+    public void softmaxCrossEntropyBackward(int a0, int a1, Buffer a2, Buffer a3, Buffer a4, float a5, Buffer a6, boolean a7) {
+        delegate.softmaxCrossEntropyBackward(a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    @Override
+    public void bceWithLogits(int a0, Buffer a1, Buffer a2, Buffer a3) {
+        delegate.bceWithLogits(a0, a1, a2, a3);
+    }
+
+    @Override
+    public void bceWithLogitsBackward(int a0, Buffer a1, Buffer a2, Buffer a3, float a4, Buffer a5, boolean a6) {
+        delegate.bceWithLogitsBackward(a0, a1, a2, a3, a4, a5, a6);
+    }
+
+    @Override
+    public void sgdStep(int a0, Buffer a1, Buffer a2, Buffer a3, float a4, float a5, float a6, boolean a7) {
+        delegate.sgdStep(a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    @Override
+    public void adamStep(int a0, Buffer a1, Buffer a2, Buffer a3, Buffer a4, float a5, float a6, float a7, float a8, float a9, boolean a10, float a11, float a12) {
+        delegate.adamStep(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.jgrad.bench;
+
+import dev.jgrad.backend.Device;
+import dev.jgrad.backend.Devices;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TimingTest {
+
+    @Test
+    void warmsUpThenTimesEachRepeatBetweenSynchronizationsWithRotatingIterations() {
+        int[] syncs = {0};
+        List<Integer> iterations = new ArrayList<>();
+        try (Device device = new DelegatingDevice(Devices.openSpec("cpu", Devices.backends(), m -> {})) {
+            @Override
+            public void synchronize() {
+                syncs[0]++;
+            }
+        }) {
+            double[] seconds = Timing.secondsPerOp(device, i -> {
+                iterations.add(i);
+                busyWait(200_000);
+            }, 4, 0.005);
+            assertEquals(4, seconds.length);
+            for (double s : seconds) assertTrue(s >= 150e-6 && s < 0.05, "seconds per op " + s);
+            // iterations are numbered on across the warm-up and the repeats: the inputs keep rotating
+            for (int i = 0; i < iterations.size(); i++) assertEquals(i, iterations.get(i));
+            // the warm-up ran more than one batch (it doubles until half a repeat), and every batch is synchronised on both sides
+            assertTrue(syncs[0] >= 2 * (4 + 2), "synchronize calls: " + syncs[0]);
+            assertEquals(0, syncs[0] % 2);
+        }
+    }
+
+    private static void busyWait(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) Thread.onSpinWait();
+    }
+}
