@@ -29,7 +29,9 @@ public final class OpenClBackend implements Backend {
             if (r.unavailableReason() != null) return Probe.unavailable(name(), r.unavailableReason());
             return Probe.available(name(), r.devices().stream().map(OpenClDiscovery.Found::info).toList());
         } catch (RuntimeException | LinkageError e) {
-            return Probe.unavailable(name(), "OpenCL probe failed: " + OpenClDiscovery.oneLine(e));
+            return Probe.unavailable(name(), e instanceof NoClassDefFoundError
+                    ? "the JOCL library is not on the class path (" + oneLine(e) + " is missing)"
+                    : "OpenCL probe failed: " + oneLine(e));
         }
     }
 
@@ -39,7 +41,7 @@ public final class OpenClBackend implements Backend {
         try {
             r = OpenClDiscovery.get();
         } catch (RuntimeException | LinkageError e) {
-            throw new DeviceUnavailableException("device 'opencl:" + index + "' is unavailable: " + OpenClDiscovery.oneLine(e), e);
+            throw new DeviceUnavailableException("device 'opencl:" + index + "' is unavailable: " + oneLine(e), e);
         }
         if (r.unavailableReason() != null) {
             throw new DeviceUnavailableException("device 'opencl:" + index + "' is unavailable: " + r.unavailableReason());
@@ -51,5 +53,12 @@ public final class OpenClBackend implements Backend {
         }
         OpenClDiscovery.Found f = devices.get(index);
         return new OpenClDevice(f.context(), f.info(), f.maxWorkGroupSize());
+    }
+
+    /** Here rather than in the discovery class, which cannot even load when the native binding's jar is missing. */
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        String s = (m == null || m.isBlank()) ? e.getClass().getName() : m;
+        return s.lines().findFirst().orElse("").trim();
     }
 }

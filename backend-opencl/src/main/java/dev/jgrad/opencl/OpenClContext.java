@@ -57,15 +57,21 @@ final class OpenClContext {
         String key = file.fileName() + " " + options;
         cl_program program = programs.get(key);
         if (program != null) return program;
-        program = clCreateProgramWithSource(context, 1, new String[] {KernelSource.openClProgram(file)}, null, null);
+        program = build(file.fileName(), KernelSource.openClProgram(file), options);
+        programs.put(key, program);
+        return program;
+    }
+
+    /** Compiles one program for this device; a compile error becomes a {@link KernelBuildException} with the log. */
+    cl_program build(String fileName, String source, String options) {
+        cl_program program = clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
         try {
             clBuildProgram(program, 1, new cl_device_id[] {device}, options, null, null);
         } catch (CLException e) {
             String log = buildLog(program);
             clReleaseProgram(program);
-            throw new KernelBuildException(file.fileName(), deviceName, log, e);
+            throw new KernelBuildException(fileName, deviceName, log, e);
         }
-        programs.put(key, program);
         return program;
     }
 

@@ -84,7 +84,9 @@ final class OpenClDiscovery {
         clGetPlatformIDs(platforms.length, platforms, null);
         List<Candidate> out = new ArrayList<>();
         for (cl_platform_id p : platforms) {
-            String platform = ClQueries.platformString(p, CL_PLATFORM_NAME) + " (" + ClQueries.platformString(p, CL_PLATFORM_VERSION) + ")";
+                        // platform versions can run on with build flags (PoCL's do): keep what comes before the first comma
+            String version = ClQueries.platformString(p, CL_PLATFORM_VERSION).split(",")[0].replaceAll("\\s+", " ").trim();
+            String platform = ClQueries.platformString(p, CL_PLATFORM_NAME) + " (" + version + ")";
             cl_device_id[] devices;
             try {
                 int[] n = new int[1];

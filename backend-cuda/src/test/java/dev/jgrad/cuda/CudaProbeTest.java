@@ -1,0 +1,65 @@
+package dev.jgrad.cuda;
+
+import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.DeviceInfo;
+import dev.jgrad.backend.DeviceUnavailableException;
+import dev.jgrad.backend.Devices;
+import dev.jgrad.backend.Probe;
+import dev.jgrad.kernels.KernelSource;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CUDA backend on any machine: found by ServiceLoader, a probe that never throws, and a clean refusal without a GPU. */
+class CudaProbeTest {
+
+    @Test
+    void serviceLoaderFindsTheBackendWithItsPriority() {
+        Backend cuda = Devices.backends().stream().filter(b -> b.name().equals("cuda")).findFirst().orElseThrow();
+        assertEquals(20, cuda.priority());
+    }
+
+    @Test
+    void probeReportsDevicesOrOneLineReason() {
+        Probe probe = new CudaBackend().probe();
+        assertEquals("cuda", probe.backend());
+        if (probe.available()) {
+            assertFalse(probe.devices().isEmpty());
+            for (int i = 0; i < probe.devices().size(); i++) {
+                DeviceInfo d = probe.devices().get(i);
+                assertEquals("cuda:" + i, d.id());
+                assertTrue(d.details().contains("compute capability"), d.details());
+                assertTrue(d.memoryBytes() > 0);
+            }
+        } else {
+            String reason = probe.unavailableReason();
+            assertNotNull(reason);
+            assertFalse(reason.isBlank());
+            assertFalse(reason.contains("\n"), "reason must be one line: " + reason);
+            if (KernelSource.cudaFatbin().isEmpty()) assertTrue(reason.startsWith("built without CUDA kernels"), reason);
+        }
+    }
+
+    @Test
+    void probingTwiceGivesTheSameAnswer() {
+        assertEquals(new CudaBackend().probe(), new CudaBackend().probe());
+    }
+
+    @Test
+    void explicitCudaWithoutAGpuFailsWithTheProbeReason() {
+        Probe probe = new CudaBackend().probe();
+        if (probe.available()) {
+            DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class,
+                    () -> new CudaBackend().open(probe.devices().size()));
+            assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+            return;
+        }
+        DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class,
+                () -> Devices.openSpec("cuda", Devices.backends(), m -> {}));
+        assertTrue(e.getMessage().contains(probe.unavailableReason()), e.getMessage());
+    }
+}

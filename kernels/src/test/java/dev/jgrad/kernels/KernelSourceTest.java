@@ -1,0 +1,82 @@
+package dev.jgrad.kernels;
+
+import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.UnaryOp;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the Java side assumes about the kernel sources: kernel names, op codes and compile-time defaults. */
+class KernelSourceTest {
+    private static final Pattern DEFINE = Pattern.compile("#define\\s+(\\w+)\\s+(-?\\d+)");
+    private static final Pattern KERNEL = Pattern.compile("KERNEL\\s+(\\w+)\\s*\\(");
+
+    private static Map<String, Integer> defines(String text) {
+        Map<String, Integer> out = new HashMap<>();
+        Matcher m = DEFINE.matcher(text);
+        while (m.find()) out.put(m.group(1), Integer.parseInt(m.group(2)));
+        return out;
+    }
+
+    @Test
+    void eachFileDefinesExactlyTheKernelsListedForIt() {
+        for (KernelSource.File f : KernelSource.File.values()) {
+            Set<String> found = new HashSet<>();
+            Matcher m = KERNEL.matcher(KernelSource.text(f.fileName()));
+            while (m.find()) found.add(m.group(1));
+            assertEquals(Set.copyOf(f.kernels()), found, f.fileName());
+        }
+    }
+
+    @Test
+    void unaryAndBinaryCodesMatchTheDefinesTheKernelsUse() {
+        Map<String, Integer> common = defines(KernelSource.text("common.h"));
+        for (UnaryOp op : UnaryOp.values()) assertEquals(common.get("OP_" + op.name()), KernelCodes.unary(op), op.name());
+        Map<String, Integer> elementwise = defines(KernelSource.text("elementwise.cl"));
+        for (BinaryOp op : BinaryOp.values()) assertEquals(elementwise.get("BIN_" + op.name()), KernelCodes.binary(op), op.name());
+    }
+
+    @Test
+    void defaultTilingAndRowGroupAreTheOnesWrittenInTheSources() {
+        Map<String, Integer> gemm = defines(KernelSource.text("gemm.cl"));
+        GemmTiling t = GemmTiling.DEFAULT;
+        assertEquals(new GemmTiling(gemm.get("TILE_M"), gemm.get("TILE_N"), gemm.get("TILE_K"), gemm.get("WPT_M"), gemm.get("WPT_N")), t);
+        for (String file : new String[] {"reduce.cl", "softmax.cl"}) {
+            assertEquals(KernelSource.ROW_GROUP, defines(KernelSource.text(file)).get("ROW_GROUP"), file);
+        }
+        assertEquals(KernelSource.ROW_GROUP, Integer.highestOneBit(KernelSource.ROW_GROUP), "ROW_GROUP must be a power of two");
+    }
+
+    @Test
+    void openClProgramsStartWithThePreludeAndRestartLineNumbersAtTheFile() {
+        String program = KernelSource.openClProgram(KernelSource.File.GEMM);
+        assertTrue(program.startsWith(KernelSource.text("prelude_opencl.h")));
+        assertTrue(program.contains("\n#line 1\n" + KernelSource.text("gemm.cl")));
+    }
+
+    /** Where the build found nvcc, the CUDA fat binary must have been packaged. */
+    @Test
+    void theFatBinaryIsPackagedWhenNvccExists() throws Exception {
+        boolean nvcc = Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, "nvcc")))
+                || Files.isExecutable(Path.of("/usr/local/cuda/bin/nvcc"));
+        if (nvcc) {
+            byte[] fatbin = KernelSource.cudaFatbin().orElseThrow(() -> new AssertionError("nvcc exists but no fat binary was packaged"));
+            // a fat binary starts with its magic number 0xBA55ED50, little-endian
+            assertEquals(0x50, fatbin[0] & 0xff);
+            assertEquals(0xED, fatbin[1] & 0xff);
+            assertEquals(0x55, fatbin[2] & 0xff);
+            assertEquals(0xBA, fatbin[3] & 0xff);
+        }
+    }
+}
