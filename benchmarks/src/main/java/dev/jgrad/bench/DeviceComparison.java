@@ -31,6 +31,7 @@ public final class DeviceComparison {
         List<DeviceInfo> benched = new ArrayList<>();
         List<UnavailableDevice> missing = new ArrayList<>(unavailable);
         List<BenchResult> results = new ArrayList<>();
+        for (UnavailableDevice u : unavailable) log.accept("skipping " + u.device() + ": " + u.reason());
         DeviceBench bench = new DeviceBench(reference, config);
         for (Candidate candidate : candidates) {
             Device device;

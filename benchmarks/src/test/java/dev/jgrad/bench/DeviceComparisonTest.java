@@ -89,6 +89,7 @@ class DeviceComparisonTest {
         assertEquals(List.of("cpu"), report.devices().stream().map(DeviceInfo::id).toList());
         assertEquals(List.of(new UnavailableDevice("opencl", "no platform"),
                 new UnavailableDevice("cuda", "device 'cuda' is unavailable: libcuda.so not found")), report.unavailable());
+        assertTrue(log.contains("skipping opencl: no platform"), String.join("\n", log));
         assertTrue(log.contains("skipping cuda: device 'cuda' is unavailable: libcuda.so not found"), String.join("\n", log));
         assertEquals(2, report.results().size());
         assertTrue(report.results().stream().allMatch(BenchResult::ok));

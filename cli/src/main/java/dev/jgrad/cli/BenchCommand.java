@@ -1,0 +1,113 @@
+package dev.jgrad.cli;
+
+import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.Device;
+import dev.jgrad.backend.DeviceUnavailableException;
+import dev.jgrad.backend.Devices;
+import dev.jgrad.bench.BenchChart;
+import dev.jgrad.bench.BenchConfig;
+import dev.jgrad.bench.BenchReport;
+import dev.jgrad.bench.DeviceComparison;
+import dev.jgrad.bench.DeviceSelection;
+import dev.jgrad.bench.ReportJson;
+import dev.jgrad.bench.ResultTable;
+import dev.jgrad.bench.Suite;
+import dev.jgrad.tensor.DeviceMemory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code jgrad bench}: the same GEMM, elementwise, transfer and training work on every device asked for, each
+ * figure checked against the CPU backend before it is timed; a table on stdout, progress on stderr.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compare devices: GEMM GFLOP/s, elementwise and transfer GB/s, and MLP training samples/s.",
+                "Every figure's output is checked against the CPU backend first; a device that computes a wrong result is reported FAILED and not timed."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--devices", defaultValue = "all", paramLabel = "LIST",
+            description = "all (default: every available device) or a list such as cpu,opencl:0,cuda:0.")
+    String devices;
+
+    @Option(names = "--suite", defaultValue = "all", paramLabel = "LIST",
+            description = "all (default) or a list of gemm, elementwise, transfer, train.")
+    String suite;
+
+    @Option(names = "--sizes", paramLabel = "N,N,...",
+            description = "Square GEMM sizes (default 128,256,512,1024; with --quick 64,128). The reference MLP's shapes are always added.")
+    String sizes;
+
+    @Option(names = "--repeats", paramLabel = "N", description = "Timed repeats per figure; the figure is their median (default 5; with --quick 3).")
+    Integer repeats;
+
+    @Option(names = "--quick", description = "Small vectors, short repeats: a check that every device runs, in seconds; rough figures.")
+    boolean quick;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report: every figure with median, min, max and repeats, or why it was not timed.")
+    Path report;
+
+    @Option(names = "--chart", paramLabel = "FILE", description = "Write a chart, a bar chart per suite: FILE.svg or FILE.png.")
+    Path chart;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchConfig config = config();
+        if (chart != null) BenchChart.Format.of(chart);   // a bad extension fails before minutes of benching
+        List<Backend> backends = Devices.backends();
+        DeviceSelection selection = DeviceSelection.parse(devices, backends);
+        List<DeviceComparison.Candidate> candidates = new ArrayList<>();
+        for (String spec : selection.specs()) {
+            candidates.add(new DeviceComparison.Candidate(spec, () -> Devices.openSpec(spec, backends, line -> {})));
+        }
+        BenchReport result;
+        Device reference = Devices.openSpec("cpu", backends, line -> {});
+        try {
+            result = DeviceComparison.run(candidates, selection.unavailable(), reference, config, System.err::println);
+        } finally {
+            DeviceMemory.release(reference);
+            reference.close();
+        }
+        if (!result.benchedAny()) {
+            throw new DeviceUnavailableException("no device could be benched: " + String.join("; ",
+                    result.unavailable().stream().map(u -> u.device() + ": " + u.reason()).toList()));
+        }
+        System.out.print(ResultTable.format(result));
+        if (report != null) {
+            ReportJson.write(result, report);
+            System.out.println("wrote report " + report);
+        }
+        if (chart != null) {
+            BenchChart.write(result, chart);
+            System.out.println("wrote chart " + chart);
+        }
+        return 0;
+    }
+
+    BenchConfig config() {
+        BenchConfig c = quick ? BenchConfig.quick() : BenchConfig.defaults();
+        c = c.withSuites(Suite.parseList(suite));
+        if (sizes != null) c = c.withGemmSizes(parseSizes(sizes));
+        if (repeats != null) c = c.withRepeats(repeats);
+        return c;
+    }
+
+    static List<Integer> parseSizes(String list) {
+        List<Integer> out = new ArrayList<>();
+        for (String tok : list.split(",", -1)) {
+            int n;
+            try {
+                n = Integer.parseInt(tok.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--sizes '" + list + "': '" + tok.trim() + "' is not a size");
+            }
+            if (n < 1 || n > 16384) throw new IllegalArgumentException("--sizes '" + list + "': " + n + " is not in [1, 16384]");
+            out.add(n);
+        }
+        return out;
+    }
+}
