@@ -6,6 +6,7 @@ import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.Module;
 import dev.jgrad.ops.Losses;
 import dev.jgrad.optim.Optimizer;
+import dev.jgrad.optim.schedule.LrSchedule;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 
@@ -37,6 +38,11 @@ public final class Trainer {
     private TrainingPosition resumeFrom = TrainingPosition.START;
     private StepHook stepHook = StepHook.NONE;
     private long steps;
+    // issue 7: learning-rate schedule, gradient processing before each update, early stopping
+    private LrSchedule schedule;
+    private float baseLr;
+    private Runnable beforeUpdate = () -> {};
+    private EarlyStopping earlyStopping;
 
     public Trainer(Module model, Optimizer optimizer, Device device, int batchSize, long seed) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
@@ -59,6 +65,31 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Sets the optimizer's rate from {@code schedule} before every step, at the fractional epoch
+     * (epoch - 1 + examples done / epoch size); the optimizer's current rate is the base rate.
+     */
+    public Trainer schedule(LrSchedule schedule) {
+        this.schedule = schedule;
+        this.baseLr = optimizer.lr();
+        return this;
+    }
+
+    /** Runs {@code hook} between backward and the optimizer step: gradient clipping and penalties hook in here. */
+    public Trainer beforeUpdate(Runnable hook) {
+        this.beforeUpdate = hook;
+        return this;
+    }
+
+    /**
+     * Stops {@link #fit} early when {@code stopping} says the evaluation set's metric stalled, and then (if it
+     * keeps them) restores the best epoch's weights. Needs an evaluation set (a validation split).
+     */
+    public Trainer earlyStopping(EarlyStopping stopping) {
+        this.earlyStopping = stopping;
+        return this;
+    }
+
     /** Optimizer steps taken so far, counting those before a resumed position. */
     public long steps() {
         return steps;
@@ -67,14 +98,20 @@ public final class Trainer {
     /** Trains up to epoch {@code epochs}, evaluating on {@code test} after each. */
     public List<EpochStats> fit(Dataset train, Dataset test, int epochs, TrainingListener listener) {
         if (train.size() == 0) throw new IllegalArgumentException("training set " + train.name() + " is empty");
+        if (earlyStopping != null && (test == null || test.size() == 0)) {
+            throw new IllegalArgumentException("early stopping needs a validation set to watch");
+        }
         List<EpochStats> history = new ArrayList<>();
         steps = resumeFrom.step();
         try (Batches batches = new Batches(device, train, batchSize)) {
             Tensor lossSum = Tensor.zeros(device).keep();
             try {
                 for (int epoch = resumeFrom.epoch(); epoch <= epochs; epoch++) {
-                    history.add(runEpoch(epoch, epochs, train, test, batches, lossSum, listener));
+                    EpochStats stats = runEpoch(epoch, epochs, train, test, batches, lossSum, listener);
+                    history.add(stats);
+                    if (earlyStopping != null && earlyStopping.update(stats, model)) break;
                 }
+                if (earlyStopping != null) earlyStopping.restoreBest(model);
             } finally {
                 lossSum.close();
             }
@@ -96,6 +133,7 @@ public final class Trainer {
         for (int from = first; from < n; from += batchSize) {
             int rows = Math.min(batchSize, n - from);
             Batches.Batch batch = batches.load(order, from, rows);
+            if (schedule != null) schedule.apply(optimizer, baseLr, epoch - 1 + (double) from / n);
             step(batch, rows, lossSum);
             steps++;
             stepHook.afterStep(new TrainingPosition(epoch, from + rows, steps, 0f), n, lossSum::item);
@@ -122,6 +160,7 @@ public final class Trainer {
             Tensor logits = model.forward(batch.x());
             Tensor loss = Losses.crossEntropy(logits, batch.y());
             loss.backward();
+            beforeUpdate.run();
             optimizer.step();
             device.axpby(1, rows, loss.buffer(), 1f, lossSum.buffer());
         }

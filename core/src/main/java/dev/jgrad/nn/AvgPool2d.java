@@ -1,0 +1,41 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.ops.Conv;
+import dev.jgrad.ops.Pool;
+import dev.jgrad.tensor.Tensor;
+
+/** PyTorch's {@code nn.AvgPool2d} (count_include_pad=True): the mean of each k x k window; stride defaults to k. */
+public final class AvgPool2d extends Module {
+    private final int kernel;
+    private final int stride;
+    private final int padding;
+
+    public AvgPool2d(int kernel, int stride, int padding) {
+        if (kernel < 1 || stride < 1 || padding < 0 || padding > kernel / 2) {
+            throw new IllegalArgumentException("AvgPool2d needs kernel >= 1, stride >= 1 and 0 <= padding <= kernel/2, got kernel "
+                    + kernel + ", stride " + stride + ", padding " + padding);
+        }
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    public AvgPool2d(int kernel) {
+        this(kernel, kernel, 0);
+    }
+
+    /** [c, oh, ow] for an input of [c, h, w]. */
+    public int[] outputShape(int[] chw) {
+        return new int[]{chw[0], Conv.outputSize(chw[1], kernel, stride, padding), Conv.outputSize(chw[2], kernel, stride, padding)};
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return Pool.avgPool2d(x, kernel, stride, padding);
+    }
+
+    @Override
+    public String describe() {
+        return "avgpool2d(" + kernel + (stride != kernel ? ", stride " + stride : "") + (padding != 0 ? ", padding " + padding : "") + ")";
+    }
+}

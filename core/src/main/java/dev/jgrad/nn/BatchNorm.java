@@ -1,0 +1,87 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.backend.Device;
+import dev.jgrad.tensor.Tensor;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Batch normalisation over the channel axis (axis 1) with PyTorch's names and defaults: learnable
+ * {@code weight} (gamma, starts at 1) and {@code bias} (beta, starts at 0), persistent buffers
+ * {@code running_mean} (starts at 0) and {@code running_var} (starts at 1), momentum 0.1, eps 1e-5.
+ * Training uses batch statistics and updates the running ones; evaluation uses the running ones.
+ * {@link BatchNorm1d} takes [batch, features], {@link BatchNorm2d} [batch, channels, h, w].
+ */
+public abstract class BatchNorm extends Module {
+    private final int features;
+    private final int rank;
+    private final float momentum;
+    private final float eps;
+    private Tensor weight;
+    private Tensor bias;
+    private Tensor runningMean;
+    private Tensor runningVar;
+
+    protected BatchNorm(int features, int rank, float momentum, float eps) {
+        if (features < 1) throw new IllegalArgumentException("BatchNorm needs at least one feature, got " + features);
+        if (!(momentum >= 0 && momentum <= 1)) throw new IllegalArgumentException("BatchNorm momentum must be in [0, 1], got " + momentum);
+        if (!(eps > 0)) throw new IllegalArgumentException("BatchNorm eps must be positive, got " + eps);
+        this.features = features;
+        this.rank = rank;
+        this.momentum = momentum;
+        this.eps = eps;
+    }
+
+    public int features() {
+        return features;
+    }
+
+    @Override
+    protected void place(Device device, SplittableRandom rng) {
+        for (Tensor t : new Tensor[]{weight, bias, runningMean, runningVar}) if (t != null) t.close();
+        weight = Tensor.full(device, 1f, features).keep().requiresGrad(true);
+        bias = Tensor.zeros(device, features).keep().requiresGrad(true);
+        runningMean = Tensor.zeros(device, features).keep();
+        runningVar = Tensor.full(device, 1f, features).keep();
+    }
+
+    public Tensor weight() {
+        return weight;
+    }
+
+    public Tensor bias() {
+        return bias;
+    }
+
+    public Tensor runningMean() {
+        return runningMean;
+    }
+
+    public Tensor runningVar() {
+        return runningVar;
+    }
+
+    @Override
+    protected void collectState(String prefix, Map<String, Tensor> out) {
+        requirePlaced();
+        out.put(prefix + "weight", weight);
+        out.put(prefix + "bias", bias);
+        out.put(prefix + "running_mean", runningMean);
+        out.put(prefix + "running_var", runningVar);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        requirePlaced();
+        if (x.rank() != rank || x.dim(1) != features) {
+            throw new IllegalArgumentException(describe() + " expects input of rank " + rank + " with " + features
+                    + " channels on axis 1, got " + x.shapeString());
+        }
+        return dev.jgrad.ops.BatchNorm.batchNorm(x, weight, bias, runningMean, runningVar, isTraining(), momentum, eps);
+    }
+
+    private void requirePlaced() {
+        if (weight == null) throw new IllegalStateException(describe() + " has no parameters yet: call to(device, seed) first");
+    }
+}

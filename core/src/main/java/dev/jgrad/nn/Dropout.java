@@ -1,0 +1,51 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.backend.Device;
+import dev.jgrad.tensor.Tensor;
+
+import java.util.SplittableRandom;
+
+/**
+ * PyTorch's {@code nn.Dropout} (inverted: survivors are scaled by 1/(1-p), evaluation is the identity).
+ * Masks come from the device's Philox stream: the layer's seed is drawn from the model's seed when it is
+ * placed, and each training forward pass consumes the next batch-size elements of the stream, so the same
+ * model seed gives the same sequence of masks on every backend.
+ */
+public final class Dropout extends Module {
+    private final float p;
+    private long seed;
+    private long offset;
+
+    public Dropout(float p) {
+        if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        this.p = p;
+    }
+
+    public float p() {
+        return p;
+    }
+
+    /** Where in its stream the next mask starts (elements drawn so far). */
+    public long offset() {
+        return offset;
+    }
+
+    @Override
+    protected void place(Device device, SplittableRandom rng) {
+        seed = rng.nextLong();
+        offset = 0;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (!isTraining() || p == 0f) return x;
+        Tensor y = dev.jgrad.ops.Dropout.dropout(x, p, seed, offset);
+        offset += x.size();
+        return y;
+    }
+
+    @Override
+    public String describe() {
+        return "dropout(" + p + ")";
+    }
+}

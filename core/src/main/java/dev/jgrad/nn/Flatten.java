@@ -1,0 +1,18 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.ops.Reshape;
+import dev.jgrad.tensor.Tensor;
+
+/** PyTorch's {@code nn.Flatten}: [batch, d1, d2, ...] to [batch, d1*d2*...]. */
+public final class Flatten extends Module {
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.rank() == 2) return x;
+        return Reshape.reshape(x, x.dim(0), x.size() / Math.max(1, x.dim(0)));
+    }
+
+    @Override
+    public String describe() {
+        return "flatten";
+    }
+}

@@ -1,0 +1,10 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.backend.UnaryOp;
+
+/** PyTorch's {@code nn.GELU(approximate='tanh')}; see {@link UnaryOp#GELU} for the definition. */
+public final class GELU extends Activation {
+    public GELU() {
+        super(UnaryOp.GELU);
+    }
+}
