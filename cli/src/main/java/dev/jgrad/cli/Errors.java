@@ -1,6 +1,8 @@
 package dev.jgrad.cli;
 
+import dev.jgrad.backend.DeviceOutOfMemoryException;
 import dev.jgrad.backend.DeviceUnavailableException;
+import dev.jgrad.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -31,10 +33,12 @@ final class Errors {
                 || cause instanceof DeviceUnavailableException || cause instanceof UserInputException;
         String message = cause instanceof NoSuchFileException nf ? nf.getFile() + ": no such file"
                 : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        if (!badInput) message = cause.getClass().getSimpleName() + ": " + message;
+        // failures whose message already says what happened and what to do: no class name, no stack trace hint
+        boolean explained = cause instanceof TrainingDivergedException || cause instanceof DeviceOutOfMemoryException;
+        if (!badInput && !explained) message = cause.getClass().getSimpleName() + ": " + message;
         cmd.getErr().println("jgrad: " + oneLine(message));
         if (verbose(cmd)) cause.printStackTrace(cmd.getErr());
-        else if (!badInput) cmd.getErr().println("jgrad: run again with --verbose for the stack trace");
+        else if (!badInput && !explained) cmd.getErr().println("jgrad: run again with --verbose for the stack trace");
         return badInput ? BAD_INPUT : FAILURE;
     }
 

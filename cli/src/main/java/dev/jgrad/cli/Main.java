@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** {@code jgrad}: the command-line tool. Each subcommand is its own class. */
 @Command(name = "jgrad", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains neural networks by backpropagation on the CPU, CUDA or OpenCL.",
-        subcommands = {DevicesCommand.class, TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DevicesCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

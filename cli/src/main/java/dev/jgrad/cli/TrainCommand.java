@@ -1,9 +1,11 @@
 package dev.jgrad.cli;
 
 import dev.jgrad.backend.Device;
+import dev.jgrad.backend.DeviceOutOfMemoryException;
 import dev.jgrad.backend.Devices;
 import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Split;
+import dev.jgrad.io.Checkpoint;
 import dev.jgrad.nn.Activation;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Module;
@@ -14,13 +16,16 @@ import dev.jgrad.optim.SGD;
 import dev.jgrad.tensor.DeviceMemory;
 import dev.jgrad.train.EpochStats;
 import dev.jgrad.train.Trainer;
+import dev.jgrad.train.TrainingDivergedException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code jgrad train}: trains a classifier and reports loss, throughput and test accuracy per epoch. */
@@ -72,12 +77,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report: the device and, per epoch, loss, train_samples_per_sec, test_accuracy.")
     Path report;
 
+    @Mixin
+    PersistenceOptions persistence = new PersistenceOptions();
+
     @Override
     public Integer call() throws Exception {
+        Checkpoint resumed = persistence.resumeInto(this);
         validate();
+        persistence.validate();
         if (threads != null) System.setProperty("jgrad.cpu.threads", threads.toString());
         Split split = Datasets.load(data);
-        Module net = buildModel(split.train().featureCount(), Math.max(split.train().classes(), split.test().classes()));
+        int classes = Math.max(split.train().classes(), split.test().classes());
+        Module net = buildModel(split.train().featureCount(), classes);
         try (Device dev = Devices.open(device, line -> System.out.println(line))) {
             net.to(dev, seed);
             Optimizer opt = buildOptimizer(net);
@@ -86,12 +97,21 @@ final class TrainCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "model: %s (%,d parameters); optimizer %s lr %s; batch %d; seed %d%n",
                     net.describe(), net.parameterCount(), optimizer, opt.lr(), batch, seed);
             Trainer trainer = new Trainer(net, opt, dev, batch, seed);
+            Map<String, String> metadata = SavedModel.metadata(this, net, split.train().featureCount(), classes);
+            persistence.attach(trainer, net, opt, dev, resumed, metadata);
             List<EpochStats> history;
             try (ProgressDisplay progress = ProgressDisplay.forConsole(epochs)) {
                 history = trainer.fit(split.train(), split.test(), epochs, progress);
+            } catch (DeviceOutOfMemoryException e) {
+                throw PersistenceOptions.outOfMemory(e, batch);
+            } catch (TrainingDivergedException e) {
+                throw persistence.diverged(e);
             }
             if (report != null) Reports.writeTrainReport(report, dev.info(), this, history);
+            persistence.save(net, metadata);
             DeviceMemory.release(dev);
+        } catch (DeviceOutOfMemoryException e) {
+            throw PersistenceOptions.outOfMemory(e, 0);
         }
         return 0;
     }

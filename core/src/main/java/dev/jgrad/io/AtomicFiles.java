@@ -55,6 +55,22 @@ public final class AtomicFiles {
         });
     }
 
+    /**
+     * Deletes the temporary files that writes of {@code target} left behind when their process was killed
+     * before the rename. Only for targets a single process writes (a run's checkpoint).
+     */
+    public static void deleteLeftovers(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        String prefix = "." + absolute.getFileName() + ".";
+        if (!Files.isDirectory(absolute.getParent())) return;
+        try (var files = Files.newDirectoryStream(absolute.getParent(), f -> {
+            String n = f.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp");
+        })) {
+            for (Path f : files) Files.deleteIfExists(f);
+        }
+    }
+
     /** Makes a rename in {@code dir} durable; file systems that cannot open a directory (Windows) skip it. */
     private static void forceDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {

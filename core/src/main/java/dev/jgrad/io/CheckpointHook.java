@@ -33,7 +33,7 @@ public final class CheckpointHook implements StepHook {
         this.every = every;
         this.model = model;
         this.optimizer = optimizer;
-        this.metadata = Map.copyOf(metadata);
+        this.metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
         this.guard = guard;
     }
 
@@ -47,6 +47,7 @@ public final class CheckpointHook implements StepHook {
         guard.checkLoss(at, sum);
         guard.checkGradients(at);
         try {
+            if (written == 0) AtomicFiles.deleteLeftovers(Checkpoints.file(dir));
             Checkpoints.write(dir, model, optimizer, at, metadata);
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot write checkpoint: " + e.getMessage(), e);

@@ -22,11 +22,13 @@ import java.util.Map;
  */
 public final class Checkpoints {
     public static final String FILE_NAME = "checkpoint.safetensors";
-    static final String MODEL = "model.";
+    public static final String MODEL = "model.";
     static final String OPTIMIZER = "optimizer.";
     static final String EPOCH = "jgrad.checkpoint.epoch";
     static final String SAMPLES_DONE = "jgrad.checkpoint.samples_done";
     static final String STEP = "jgrad.checkpoint.step";
+    /** The metadata key that marks a file as a checkpoint. */
+    public static final String STEP_KEY = STEP;
     /** The running loss sum's float bits, so a resumed epoch reports exactly the same mean loss. */
     static final String LOSS_SUM_BITS = "jgrad.checkpoint.loss_sum_bits";
     static final String COUNTER = "jgrad.optimizer.";

@@ -2,6 +2,7 @@ package dev.jgrad.tensor;
 
 import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.Device;
+import dev.jgrad.backend.DeviceOutOfMemoryException;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -45,7 +46,18 @@ public final class DeviceMemory {
             pooledFloats -= length;
             return q.pop();
         }
-        Buffer b = device.allocate(length);
+        Buffer b;
+        try {
+            b = device.allocate(length);
+        } catch (OutOfMemoryError | DeviceOutOfMemoryException e) {
+            // the pooled buffers of other lengths may be what is in the way: free them and try once more
+            trim();
+            try {
+                b = device.allocate(length);
+            } catch (OutOfMemoryError again) {
+                throw DeviceOutOfMemoryException.javaHeap(device.info().id(), 4L * length, again);
+            }
+        }
         allocatedFloats += length;
         return b;
     }
