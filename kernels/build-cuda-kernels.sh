@@ -7,7 +7,7 @@ set -euo pipefail
 src=$1
 out=$2
 fatbin=$out/jgrad_kernels.fatbin
-sources=(prelude_cuda.h common.h elementwise.cl reduce.cl softmax.cl optim.cl gemm.cl)
+sources=(prelude_cuda.h common.h elementwise.cl reduce.cl softmax.cl losses.cl optim.cl gemm.cl conv.cl pool.cl batchnorm.cl dropout.cl)
 
 find_nvcc() {
     if [[ -n "${NVCC:-}" && -x "$NVCC" ]]; then echo "$NVCC"; return; fi

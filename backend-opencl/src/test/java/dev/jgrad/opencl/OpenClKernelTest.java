@@ -330,4 +330,147 @@ class OpenClKernelTest {
             }, p, m, v);
         }
     }
+
+    // ---- layers of issue 7: convolution, pooling, normalisation, dropout, more losses and optimizers ----
+
+    /** {n, c, h, w, kh, kw, strideH, strideW, padH, padW}: plain, padded, strided, rectangular, overlapping. */
+    private static final int[][] CONV_GEOMETRIES = {
+            {2, 3, 8, 8, 3, 3, 1, 1, 1, 1}, {1, 2, 7, 9, 3, 2, 2, 1, 0, 1}, {3, 1, 5, 5, 5, 5, 1, 1, 2, 2},
+            {2, 4, 6, 6, 2, 2, 2, 2, 0, 0}, {1, 1, 1, 1, 1, 1, 1, 1, 0, 0}};
+
+    @Test
+    void im2colAndCol2imMatchCpu() {
+        for (int[] g : CONV_GEOMETRIES) {
+            int n = g[0], c = g[1], h = g[2], w = g[3], kh = g[4], kw = g[5], sh = g[6], sw = g[7], ph = g[8], pw = g[9];
+            int oh = (h + 2 * ph - kh) / sh + 1, ow = (w + 2 * pw - kw) / sw + 1;
+            int colsSize = n * oh * ow * c * kh * kw;
+            Pair x = randomPair(n * c * h * w), cols = randomPair(colsSize);
+            check("im2col " + java.util.Arrays.toString(g), 0f,
+                    (d, isCl) -> d.im2col(n, c, h, w, kh, kw, sh, sw, ph, pw, on(isCl, x), on(isCl, cols)), cols);
+            for (boolean acc : new boolean[] {false, true}) {
+                Pair cs = randomPair(colsSize), xs = randomPair(n * c * h * w);
+                check("col2im " + java.util.Arrays.toString(g) + " acc=" + acc, 1e-6f * kh * kw,
+                        (d, isCl) -> d.col2im(n, c, h, w, kh, kw, sh, sw, ph, pw, on(isCl, cs), on(isCl, xs), acc), xs);
+            }
+        }
+    }
+
+    @Test
+    void batchTransposeMatchesCpu() {
+        for (int[] s : new int[][] {{1, 1, 1}, {3, 7, 5}, {2, 64, 33}}) {
+            Pair x = randomPair(s[0] * s[1] * s[2]), y = randomPair(s[0] * s[1] * s[2]);
+            check("batchTranspose " + java.util.Arrays.toString(s), 0f,
+                    (d, isCl) -> d.batchTranspose(s[0], s[1], s[2], on(isCl, x), on(isCl, y)), y);
+        }
+    }
+
+    /** {planes, h, w, k, stride, pad}: disjoint windows, overlapping windows, padding. */
+    private static final int[][] POOLS = {{6, 8, 8, 2, 2, 0}, {3, 7, 9, 3, 2, 1}, {2, 5, 5, 3, 1, 1}, {1, 4, 6, 2, 1, 0}};
+
+    @Test
+    void maxAndAveragePoolingMatchCpu() {
+        for (int[] g : POOLS) {
+            int planes = g[0], h = g[1], w = g[2], k = g[3], stride = g[4], pad = g[5];
+            int outs = planes * ((h + 2 * pad - k) / stride + 1) * ((w + 2 * pad - k) / stride + 1);
+            String geometry = java.util.Arrays.toString(g);
+            for (boolean acc : new boolean[] {false, true}) {
+                Pair x = randomPair(planes * h * w), y = randomPair(outs), idx = randomPair(outs), gy = randomPair(outs),
+                        gx = randomPair(planes * h * w);
+                check("maxPool2d and backward " + geometry + " acc=" + acc, 1e-6f * k * k, (d, isCl) -> {
+                    d.maxPool2d(planes, h, w, k, stride, pad, on(isCl, x), on(isCl, y), on(isCl, idx));
+                    d.maxPool2dBackward(planes, h, w, k, stride, pad, on(isCl, gy), on(isCl, idx), on(isCl, gx), acc);
+                }, y, idx, gx);
+                Pair x2 = randomPair(planes * h * w), y2 = randomPair(outs), gy2 = randomPair(outs), gx2 = randomPair(planes * h * w);
+                check("avgPool2d and backward " + geometry + " acc=" + acc, 1e-6f * k * k, (d, isCl) -> {
+                    d.avgPool2d(planes, h, w, k, stride, pad, on(isCl, x2), on(isCl, y2));
+                    d.avgPool2dBackward(planes, h, w, k, stride, pad, on(isCl, gy2), on(isCl, gx2), acc);
+                }, y2, gx2);
+            }
+        }
+    }
+
+    @Test
+    void batchNormMatchesCpu() {
+        for (int[] s : new int[][] {{16, 5, 1}, {4, 3, 49}, {1, 2, 300}}) {
+            int n = s[0], c = s[1], inner = s[2], size = n * c * inner;
+            float tol = 1e-6f * n * inner;
+            for (boolean batchStats : new boolean[] {true, false}) {
+                for (boolean acc : new boolean[] {false, true}) {
+                    Pair x = pair(random(size, 2f, 5f)), mean = randomPair(c), var = randomPair(c), gamma = randomPair(c),
+                            beta = randomPair(c), y = randomPair(size), gy = randomPair(size), gx = randomPair(size),
+                            gGamma = randomPair(c), gBeta = randomPair(c);
+                    check("batchNorm " + java.util.Arrays.toString(s) + " batchStatistics=" + batchStats + " acc=" + acc, tol, (d, isCl) -> {
+                        d.batchNormStats(n, c, inner, on(isCl, x), on(isCl, mean), on(isCl, var));
+                        d.batchNormForward(n, c, inner, on(isCl, x), on(isCl, mean), on(isCl, var), 1e-5f, on(isCl, gamma),
+                                on(isCl, beta), on(isCl, y));
+                        d.batchNormBackward(n, c, inner, on(isCl, x), on(isCl, mean), on(isCl, var), 1e-5f, on(isCl, gamma),
+                                on(isCl, gy), batchStats, on(isCl, gx), acc, on(isCl, gGamma), on(isCl, gBeta), acc);
+                    }, mean, var, y, gx, gGamma, gBeta);
+                }
+            }
+            // gradients that are not wanted are passed as null and left alone
+            Pair x = randomPair(size), mean = randomPair(c), var = pair(random(c, 0.5f, 1f)), gamma = randomPair(c), gy = randomPair(size),
+                    gGamma = randomPair(c);
+            check("batchNormBackward without gx and gBeta", tol, (d, isCl) -> d.batchNormBackward(n, c, inner, on(isCl, x),
+                    on(isCl, mean), on(isCl, var), 1e-5f, on(isCl, gamma), on(isCl, gy), true, null, false, on(isCl, gGamma), null,
+                    false), gGamma);
+        }
+    }
+
+    @Test
+    void dropoutMasksAreBitIdenticalToCpu() {
+        int n = 4099;
+        for (long[] so : new long[][] {{42L, 0L}, {0x1234_5678_9abc_def0L, 3L}, {-1L, (1L << 32) + 5}}) {
+            for (float p : new float[] {0f, 0.1f, 0.5f, 0.9f}) {
+                Pair x = randomPair(n), mask = randomPair(n), y = randomPair(n);
+                check("dropout seed=" + so[0] + " offset=" + so[1] + " p=" + p, 0f,
+                        (d, isCl) -> d.dropout(n, so[0], so[1], p, on(isCl, x), on(isCl, mask), on(isCl, y)), mask, y);
+            }
+        }
+    }
+
+    @Test
+    void logSoftmaxHuberAndClampMatchCpu() {
+        for (int[] s : new int[][] {{128, 10}, {3, 1000}}) {
+            int rows = s[0], cols = s[1];
+            for (boolean acc : new boolean[] {false, true}) {
+                Pair x = pair(random(rows * cols, -50f, 50f)), y = randomPair(rows * cols), gy = randomPair(rows * cols),
+                        gx = randomPair(rows * cols);
+                check("logSoftmax and backward " + rows + "x" + cols + " acc=" + acc, 2e-5f, (d, isCl) -> {
+                    d.logSoftmax(rows, cols, on(isCl, x), on(isCl, y));
+                    d.logSoftmaxBackward(rows, cols, on(isCl, y), on(isCl, gy), on(isCl, gx), acc);
+                }, y, gx);
+            }
+        }
+        int n = 1001;
+        for (boolean acc : new boolean[] {false, true}) {
+            Pair x = pair(random(n, -3f, 3f)), t = randomPair(n), loss = randomPair(n), g = pair(new float[] {0.5f}), gx = randomPair(n);
+            check("huber acc=" + acc, 1e-6f, (d, isCl) -> {
+                d.huberLoss(n, 1.5f, on(isCl, x), on(isCl, t), on(isCl, loss));
+                d.huberLossBackward(n, 1.5f, on(isCl, x), on(isCl, t), on(isCl, g), 1f / n, on(isCl, gx), acc);
+            }, loss, gx);
+        }
+        Pair x = pair(random(n, -3f, 3f)), y = randomPair(n);
+        check("clamp", 0f, (d, isCl) -> d.clamp(n, -1f, 0.5f, on(isCl, x), on(isCl, y)), y);
+        Pair inPlace = pair(random(n, -3f, 3f));
+        check("clamp in place", 0f, (d, isCl) -> d.clamp(n, -1f, 0.5f, on(isCl, inPlace), on(isCl, inPlace)), inPlace);
+    }
+
+    @Test
+    void rmspropAndAdagradMatchCpu() {
+        int n = 1025;
+        for (float momentum : new float[] {0f, 0.9f}) {
+            Pair p = randomPair(n), g = randomPair(n), sq = pair(new float[n]), buf = momentum == 0f ? null : pair(new float[n]);
+            Pair[] outs = buf == null ? new Pair[] {p, sq} : new Pair[] {p, sq, buf};
+            check("rmsprop momentum=" + momentum, 1e-5f, (d, isCl) -> {
+                for (int step = 0; step < 3; step++) {
+                    d.rmspropStep(n, on(isCl, p), on(isCl, g), on(isCl, sq), on(isCl, buf), 1e-2f, 0.99f, 1e-8f, 0.01f, momentum);
+                }
+            }, outs);
+        }
+        Pair p = randomPair(n), g = randomPair(n), sum = pair(new float[n]);
+        check("adagrad", 1e-5f, (d, isCl) -> {
+            for (int step = 0; step < 3; step++) d.adagradStep(n, on(isCl, p), on(isCl, g), on(isCl, sum), 1e-2f, 1e-10f, 0.01f);
+        }, p, sum);
+    }
 }

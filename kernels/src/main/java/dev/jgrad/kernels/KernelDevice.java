@@ -189,4 +189,126 @@ public abstract class KernelDevice implements Device {
         launch1d("jg_adam_step", n, n, param, grad, m, v, lr / bc1, beta1, beta2, eps, weightDecay,
                 flag(decoupledWeightDecay), decay, (float) Math.sqrt(bc2));
     }
+
+    @Override
+    public void rmspropStep(int n, Buffer param, Buffer grad, Buffer squareAvg, Buffer momentumBuffer, float lr, float alpha,
+                            float eps, float weightDecay, float momentum) {
+        launch1d("jg_rmsprop_step", n, n, param, grad, squareAvg, momentumBuffer, flag(momentumBuffer != null), lr, alpha, eps,
+                weightDecay, momentum);
+    }
+
+    @Override
+    public void adagradStep(int n, Buffer param, Buffer grad, Buffer sum, float lr, float eps, float weightDecay) {
+        launch1d("jg_adagrad_step", n, n, param, grad, sum, lr, eps, weightDecay);
+    }
+
+    @Override
+    public void clamp(int n, float lo, float hi, Buffer x, Buffer y) {
+        launch1d("jg_clamp", n, n, lo, hi, x, y);
+    }
+
+    // ---- more losses ------------------------------------------------------------------------------
+
+    @Override
+    public void logSoftmax(int rows, int cols, Buffer x, Buffer y) {
+        launchRows("jg_log_softmax", rows, cols, x, y);
+    }
+
+    @Override
+    public void logSoftmaxBackward(int rows, int cols, Buffer y, Buffer gy, Buffer gx, boolean accumulate) {
+        launchRows("jg_log_softmax_backward", rows, cols, y, gy, gx, flag(accumulate));
+    }
+
+    @Override
+    public void huberLoss(int n, float delta, Buffer x, Buffer t, Buffer loss) {
+        launch1d("jg_huber_loss", n, n, delta, x, t, loss);
+    }
+
+    @Override
+    public void huberLossBackward(int n, float delta, Buffer x, Buffer t, Buffer gLoss, float scale, Buffer gx, boolean accumulate) {
+        launch1d("jg_huber_loss_backward", n, n, delta, x, t, gLoss, scale, gx, flag(accumulate));
+    }
+
+    // ---- convolution, pooling, normalisation, dropout ---------------------------------------------
+
+    private static int outputSize(int in, int k, int stride, int pad) {
+        return (in + 2 * pad - k) / stride + 1;
+    }
+
+    @Override
+    public void im2col(int n, int c, int h, int w, int kh, int kw, int strideH, int strideW, int padH, int padW, Buffer x,
+                       Buffer cols) {
+        int oh = outputSize(h, kh, strideH, padH), ow = outputSize(w, kw, strideW, padW);
+        int total = n * oh * ow * c * kh * kw;
+        launch1d("jg_im2col", total, total, c, h, w, kh, kw, strideH, strideW, padH, padW, oh, ow, x, cols);
+    }
+
+    @Override
+    public void col2im(int n, int c, int h, int w, int kh, int kw, int strideH, int strideW, int padH, int padW, Buffer cols,
+                       Buffer x, boolean accumulate) {
+        int oh = outputSize(h, kh, strideH, padH), ow = outputSize(w, kw, strideW, padW);
+        int total = n * c * h * w;
+        launch1d("jg_col2im", total, total, c, h, w, kh, kw, strideH, strideW, padH, padW, oh, ow, cols, x, flag(accumulate));
+    }
+
+    @Override
+    public void batchTranspose(int batch, int rows, int cols, Buffer x, Buffer y) {
+        int total = batch * rows * cols;
+        launch1d("jg_batch_transpose", total, total, rows, cols, x, y);
+    }
+
+    @Override
+    public void maxPool2d(int planes, int h, int w, int k, int stride, int pad, Buffer x, Buffer y, Buffer indices) {
+        int oh = outputSize(h, k, stride, pad), ow = outputSize(w, k, stride, pad);
+        int total = planes * oh * ow;
+        launch1d("jg_max_pool", total, total, h, w, k, stride, pad, oh, ow, x, y, indices);
+    }
+
+    @Override
+    public void maxPool2dBackward(int planes, int h, int w, int k, int stride, int pad, Buffer gy, Buffer indices, Buffer gx,
+                                  boolean accumulate) {
+        int oh = outputSize(h, k, stride, pad), ow = outputSize(w, k, stride, pad);
+        int total = planes * h * w;
+        launch1d("jg_max_pool_backward", total, total, h, w, k, stride, pad, oh, ow, gy, indices, gx, flag(accumulate));
+    }
+
+    @Override
+    public void avgPool2d(int planes, int h, int w, int k, int stride, int pad, Buffer x, Buffer y) {
+        int oh = outputSize(h, k, stride, pad), ow = outputSize(w, k, stride, pad);
+        int total = planes * oh * ow;
+        launch1d("jg_avg_pool", total, total, h, w, k, stride, pad, oh, ow, x, y);
+    }
+
+    @Override
+    public void avgPool2dBackward(int planes, int h, int w, int k, int stride, int pad, Buffer gy, Buffer gx, boolean accumulate) {
+        int oh = outputSize(h, k, stride, pad), ow = outputSize(w, k, stride, pad);
+        int total = planes * h * w;
+        launch1d("jg_avg_pool_backward", total, total, h, w, k, stride, pad, oh, ow, gy, gx, flag(accumulate));
+    }
+
+    @Override
+    public void batchNormStats(int n, int c, int inner, Buffer x, Buffer mean, Buffer var) {
+        launchRows("jg_bn_stats", c, n, c, inner, x, mean, var);
+    }
+
+    @Override
+    public void batchNormForward(int n, int c, int inner, Buffer x, Buffer mean, Buffer var, float eps, Buffer gamma, Buffer beta,
+                                 Buffer y) {
+        int total = n * c * inner;
+        launch1d("jg_bn_forward", total, total, c, inner, x, mean, var, eps, gamma, beta, y);
+    }
+
+    @Override
+    public void batchNormBackward(int n, int c, int inner, Buffer x, Buffer mean, Buffer var, float eps, Buffer gamma, Buffer gy,
+                                  boolean batchStatistics, Buffer gx, boolean accumulateX, Buffer gGamma, Buffer gBeta,
+                                  boolean accumulateParams) {
+        launchRows("jg_bn_backward", c, n, c, inner, x, mean, var, eps, gamma, gy, flag(batchStatistics),
+                gx, flag(gx != null), flag(accumulateX), gGamma, flag(gGamma != null), gBeta, flag(gBeta != null),
+                flag(accumulateParams));
+    }
+
+    @Override
+    public void dropout(int n, long seed, long offset, float p, Buffer x, Buffer mask, Buffer y) {
+        launch1d("jg_dropout", n, n, (int) seed, (int) (seed >>> 32), (int) offset, (int) (offset >>> 32), p, x, mask, y);
+    }
 }

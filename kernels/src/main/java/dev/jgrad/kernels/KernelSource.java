@@ -22,12 +22,17 @@ public final class KernelSource {
     /** Every kernel file, and the kernels each defines. */
     public enum File {
         ELEMENTWISE("elementwise.cl", "jg_fill", "jg_copy", "jg_axpby", "jg_unary", "jg_unary_backward", "jg_binary",
-                "jg_expand", "jg_activation_backward"),
+                "jg_expand", "jg_activation_backward", "jg_clamp"),
         REDUCE("reduce.cl", "jg_reduce_rows", "jg_reduce_columns"),
         SOFTMAX("softmax.cl", "jg_softmax", "jg_softmax_backward", "jg_softmax_cross_entropy",
-                "jg_softmax_cross_entropy_backward", "jg_bce_with_logits", "jg_bce_with_logits_backward"),
+                "jg_softmax_cross_entropy_backward", "jg_log_softmax", "jg_log_softmax_backward"),
+        LOSSES("losses.cl", "jg_bce_with_logits", "jg_bce_with_logits_backward", "jg_huber_loss", "jg_huber_loss_backward"),
         GEMM("gemm.cl", "jg_gemm"),
-        OPTIM("optim.cl", "jg_sgd_step", "jg_adam_step");
+        CONV("conv.cl", "jg_im2col", "jg_col2im", "jg_batch_transpose"),
+        POOL("pool.cl", "jg_max_pool", "jg_max_pool_backward", "jg_avg_pool", "jg_avg_pool_backward"),
+        BATCHNORM("batchnorm.cl", "jg_bn_stats", "jg_bn_forward", "jg_bn_backward"),
+        DROPOUT("dropout.cl", "jg_dropout"),
+        OPTIM("optim.cl", "jg_sgd_step", "jg_adam_step", "jg_rmsprop_step", "jg_adagrad_step");
 
         private final String fileName;
         private final List<String> kernels;

@@ -103,3 +103,10 @@ DEVICE_FN float jg_group_max(LOCAL_PTR float* scratch, float v) {
     BARRIER();
     return total;
 }
+
+/* The first output index o >= 0 whose window o*stride - pad .. o*stride - pad + k - 1 contains input
+ * position i (convolution and pooling backward passes gather over o from here). */
+DEVICE_FN int jg_first_window(int i, int k, int stride, int pad) {
+    int num = i + pad - k + 1;
+    return num <= 0 ? 0 : (num + stride - 1) / stride;
+}

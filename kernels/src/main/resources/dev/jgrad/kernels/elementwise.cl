@@ -68,3 +68,9 @@ KERNEL jg_activation_backward(int op, float param, int n, GLOBAL const float* y,
     int i = GLOBAL_ID(0);
     if (i < n) g[i] = gy[i] * jg_derivative_from_output(op, param, y[i]);
 }
+
+/* y = min(max(x, lo), hi); y may be x. */
+KERNEL jg_clamp(int n, float lo, float hi, GLOBAL const float* x, GLOBAL float* y) {
+    int i = GLOBAL_ID(0);
+    if (i < n) y[i] = fmax(lo, fmin(hi, x[i]));
+}

@@ -28,3 +28,29 @@ KERNEL jg_adam_step(int n, GLOBAL float* p, GLOBAL const float* g, GLOBAL float*
     v[i] = vi;
     p[i] = pi - stepSize * mi / (sqrt(vi) / sqrtBc2 + eps);
 }
+
+/* RMSprop, not centered; buf is ignored when hasMomentum is 0. */
+KERNEL jg_rmsprop_step(int n, GLOBAL float* p, GLOBAL const float* g, GLOBAL float* sq, GLOBAL float* buf, int hasMomentum,
+                       float lr, float alpha, float eps, float weightDecay, float momentum) {
+    int i = GLOBAL_ID(0);
+    if (i >= n) return;
+    float gi = g[i] + weightDecay * p[i];
+    float s = alpha * sq[i] + (1.0f - alpha) * gi * gi;
+    sq[i] = s;
+    float d = gi / (sqrt(s) + eps);
+    if (hasMomentum) {
+        d = momentum * buf[i] + d;
+        buf[i] = d;
+    }
+    p[i] -= lr * d;
+}
+
+/* Adagrad; lr is already decayed by the host. */
+KERNEL jg_adagrad_step(int n, GLOBAL float* p, GLOBAL const float* g, GLOBAL float* sum, float lr, float eps, float weightDecay) {
+    int i = GLOBAL_ID(0);
+    if (i >= n) return;
+    float gi = g[i] + weightDecay * p[i];
+    float s = sum[i] + gi * gi;
+    sum[i] = s;
+    p[i] -= lr * gi / (sqrt(s) + eps);
+}

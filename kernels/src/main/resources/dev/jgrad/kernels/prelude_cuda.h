@@ -7,6 +7,9 @@
 #define DEVICE_FN       __device__ __forceinline__
 #define RESTRICT        __restrict__
 #define BARRIER()       __syncthreads()
+#define JG_U32          unsigned int
+#define JG_U64          unsigned long long
+#define MUL_HI_U32(a, b) __umulhi((unsigned int) (a), (unsigned int) (b))
 
 __device__ __forceinline__ int jg_dim(const uint3 v, int d) { return d == 0 ? (int) v.x : d == 1 ? (int) v.y : (int) v.z; }
 __device__ __forceinline__ int jg_dim(const dim3 v, int d) { return d == 0 ? (int) v.x : d == 1 ? (int) v.y : (int) v.z; }

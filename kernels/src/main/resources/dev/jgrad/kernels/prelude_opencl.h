@@ -12,3 +12,6 @@
 #define GROUP_ID(d)     ((int) get_group_id(d))
 #define LOCAL_SIZE(d)   ((int) get_local_size(d))
 #define GLOBAL_SIZE(d)  ((int) get_global_size(d))
+#define JG_U32          uint
+#define JG_U64          ulong
+#define MUL_HI_U32(a, b) mul_hi((uint) (a), (uint) (b))

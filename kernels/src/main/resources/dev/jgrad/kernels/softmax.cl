@@ -1,4 +1,4 @@
-/* Row-wise softmax and the losses built on it. Row kernels run one work-group of ROW_GROUP work-items
+/* Row-wise softmax, log-softmax and softmax cross-entropy. Row kernels run one work-group of ROW_GROUP work-items
  * per row (ROW_GROUP a power of two); elementwise ones one work-item per element. */
 
 #ifndef ROW_GROUP
@@ -65,21 +65,34 @@ KERNEL jg_softmax_cross_entropy_backward(int rows, int cols, GLOBAL const float*
     int r = idx / cols;
     int j = idx - r * cols;
     float onehot = j == (int) labels[r] ? 1.0f : 0.0f;
-    float g = (probs[idx] - onehot) * gLoss[0] * scale;
+    float g = (probs[idx] - onehot) * (gLoss[0] * scale);
     gx[idx] = accumulate ? gx[idx] + g : g;
 }
 
-KERNEL jg_bce_with_logits(int n, GLOBAL const float* x, GLOBAL const float* t, GLOBAL float* loss) {
-    int i = GLOBAL_ID(0);
-    if (i >= n) return;
-    float v = x[i];
-    loss[i] = fmax(v, 0.0f) - v * t[i] + log1p(exp(-fabs(v)));
+/* y = x - max - log(sum(exp(x - max))) per row. */
+KERNEL jg_log_softmax(int cols, GLOBAL const float* x, GLOBAL float* y) {
+    LOCAL_MEM float scratch[ROW_GROUP];
+    long o = (long) GROUP_ID(0) * cols;
+    int lid = LOCAL_ID(0);
+    float m = -INFINITY;
+    for (int j = lid; j < cols; j += ROW_GROUP) m = fmax(m, x[o + j]);
+    m = jg_group_max(scratch, m);
+    float s = 0.0f;
+    for (int j = lid; j < cols; j += ROW_GROUP) s += exp(x[o + j] - m);
+    float lse = m + log(jg_group_sum(scratch, s));
+    for (int j = lid; j < cols; j += ROW_GROUP) y[o + j] = x[o + j] - lse;
 }
 
-KERNEL jg_bce_with_logits_backward(int n, GLOBAL const float* x, GLOBAL const float* t, GLOBAL const float* gLoss,
-                                   float scale, GLOBAL float* gx, int accumulate) {
-    int i = GLOBAL_ID(0);
-    if (i >= n) return;
-    float g = (jg_sigmoid(x[i]) - t[i]) * gLoss[0] * scale;
-    gx[i] = accumulate ? gx[i] + g : g;
+/* gx (+)= gy - exp(y) * sum_row(gy). */
+KERNEL jg_log_softmax_backward(int cols, GLOBAL const float* y, GLOBAL const float* gy, GLOBAL float* gx, int accumulate) {
+    LOCAL_MEM float scratch[ROW_GROUP];
+    long o = (long) GROUP_ID(0) * cols;
+    int lid = LOCAL_ID(0);
+    float s = 0.0f;
+    for (int j = lid; j < cols; j += ROW_GROUP) s += gy[o + j];
+    s = jg_group_sum(scratch, s);
+    for (int j = lid; j < cols; j += ROW_GROUP) {
+        float g = gy[o + j] - exp(y[o + j]) * s;
+        gx[o + j] = accumulate ? gx[o + j] + g : g;
+    }
 }

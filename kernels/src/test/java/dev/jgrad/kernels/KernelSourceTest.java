@@ -39,6 +39,17 @@ class KernelSourceTest {
         }
     }
 
+    /** nvcc compiles the files build-cuda-kernels.sh lists: every kernel file must be among them. */
+    @Test
+    void theCudaBuildCompilesEveryKernelFile() throws Exception {
+        String script = Files.readString(Path.of("build-cuda-kernels.sh"));
+        Matcher m = Pattern.compile("sources=\\(([^)]*)\\)").matcher(script);
+        assertTrue(m.find(), "no sources=(...) in build-cuda-kernels.sh");
+        Set<String> listed = Set.of(m.group(1).trim().split("\\s+"));
+        for (KernelSource.File f : KernelSource.File.values()) assertTrue(listed.contains(f.fileName()), f.fileName());
+        assertTrue(listed.contains("prelude_cuda.h") && listed.contains("common.h"), listed.toString());
+    }
+
     @Test
     void unaryAndBinaryCodesMatchTheDefinesTheKernelsUse() {
         Map<String, Integer> common = defines(KernelSource.text("common.h"));
@@ -52,7 +63,7 @@ class KernelSourceTest {
         Map<String, Integer> gemm = defines(KernelSource.text("gemm.cl"));
         GemmTiling t = GemmTiling.DEFAULT;
         assertEquals(new GemmTiling(gemm.get("TILE_M"), gemm.get("TILE_N"), gemm.get("TILE_K"), gemm.get("WPT_M"), gemm.get("WPT_N")), t);
-        for (String file : new String[] {"reduce.cl", "softmax.cl"}) {
+        for (String file : new String[] {"reduce.cl", "softmax.cl", "batchnorm.cl"}) {
             assertEquals(KernelSource.ROW_GROUP, defines(KernelSource.text(file)).get("ROW_GROUP"), file);
         }
         assertEquals(KernelSource.ROW_GROUP, Integer.highestOneBit(KernelSource.ROW_GROUP), "ROW_GROUP must be a power of two");
