@@ -12,6 +12,7 @@ import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.data.category.CategoryDataset;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.svg.SVGGraphics2D;
 
@@ -26,7 +27,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -121,7 +121,8 @@ public final class BenchChart {
         bars.setBarPainter(new StandardBarPainter());
         bars.setShadowVisible(false);
         bars.setItemMargin(0.04);
-        bars.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", new DecimalFormat("#,##0.#")));
+        bars.setMaximumBarWidth(0.12);
+        bars.setDefaultItemLabelGenerator(new FigureLabels());
         bars.setDefaultItemLabelsVisible(true);
         bars.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 9));
         for (int i = 0; i < PALETTE.length; i++) bars.setSeriesPaint(i, PALETTE[i]);
@@ -148,5 +149,14 @@ public final class BenchChart {
             chart.addSubtitle(note);
         }
         return chart;
+    }
+
+    /** Bar labels with about three significant figures, as the table prints them (0.0101, not 0). */
+    private static final class FigureLabels extends StandardCategoryItemLabelGenerator {
+        @Override
+        public String generateLabel(CategoryDataset dataset, int row, int column) {
+            Number v = dataset.getValue(row, column);
+            return v == null ? null : ResultTable.figure(v.doubleValue());
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.jgrad.backend.Device;
 import dev.jgrad.backend.DeviceInfo;
 import dev.jgrad.tensor.DeviceMemory;
 
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,12 @@ public final class DeviceComparison {
         List<UnavailableDevice> missing = new ArrayList<>(unavailable);
         List<BenchResult> results = new ArrayList<>();
         for (UnavailableDevice u : unavailable) log.accept("skipping " + u.device() + ": " + u.reason());
+        int cpus = Runtime.getRuntime().availableProcessors();
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        if (load > cpus) {
+            log.accept(String.format(Locale.ROOT, "warning: the system load average is %.1f on %d CPUs: other processes "
+                    + "compete for the cores and the figures will be low and noisy", load, cpus));
+        }
         DeviceBench bench = new DeviceBench(reference, config);
         for (Candidate candidate : candidates) {
             Device device;
@@ -54,8 +61,9 @@ public final class DeviceComparison {
                 device.close();
             }
         }
-        String host = String.format(Locale.ROOT, "%s %s, %d logical CPUs, Java %s", System.getProperty("os.name"),
-                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), Runtime.version());
+        String host = String.format(Locale.ROOT, "%s %s, %d logical CPUs, Java %s%s", System.getProperty("os.name"),
+                System.getProperty("os.arch"), cpus, Runtime.version(),
+                load < 0 ? "" : String.format(Locale.ROOT, ", load average %.1f at start", load));
         return new BenchReport(config, Instant.now(), host, benched, missing, results);
     }
 
