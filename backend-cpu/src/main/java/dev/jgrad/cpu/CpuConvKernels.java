@@ -57,26 +57,33 @@ final class CpuConvKernels {
         int oh = (h + 2 * ph - kh) / sh + 1;
         int ow = (w + 2 * pw - kw) / sw + 1;
         int ckk = c * kh * kw;
-        int planes = n * c;
-        // one image plane per task: every write to a plane comes from the task that owns it
-        parallel.forRange(planes, 1, (long) n * oh * ow * ckk >= PARALLEL_FLOATS, (from, to) -> {
-            for (int p = from; p < to; p++) {
-                int b = p / c, ci = p % c;
-                int base = p * h * w;
-                if (!accumulate) Arrays.fill(x, base, base + h * w, 0f);
+        int image = c * h * w;
+        // one image per task, reading its patch rows in memory order: every write to an image comes from
+        // the task that owns it, and the image (a few KiB) stays in L1 while its rows stream past
+        parallel.forRange(n, 1, (long) n * oh * ow * ckk >= PARALLEL_FLOATS, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                int base = b * image;
+                if (!accumulate) Arrays.fill(x, base, base + image, 0f);
                 for (int oy = 0; oy < oh; oy++) {
                     int iy0 = oy * sh - ph;
                     for (int ox = 0; ox < ow; ox++) {
                         int ix0 = ox * sw - pw;
-                        int o = ((b * oh + oy) * ow + ox) * ckk + ci * kh * kw;
-                        for (int ky = 0; ky < kh; ky++) {
-                            int iy = iy0 + ky;
-                            if (iy < 0 || iy >= h) continue;
-                            int row = base + iy * w;
-                            int ok = o + ky * kw;
-                            for (int kx = 0; kx < kw; kx++) {
-                                int ix = ix0 + kx;
-                                if (ix >= 0 && ix < w) x[row + ix] += cols[ok + kx];
+                        int o = ((b * oh + oy) * ow + ox) * ckk;
+                        boolean inside = ix0 >= 0 && ix0 + kw <= w;
+                        for (int ci = 0; ci < c; ci++) {
+                            int plane = base + ci * h * w;
+                            for (int ky = 0; ky < kh; ky++, o += kw) {
+                                int iy = iy0 + ky;
+                                if (iy < 0 || iy >= h) continue;
+                                int row = plane + iy * w + ix0;
+                                if (inside) {
+                                    for (int kx = 0; kx < kw; kx++) x[row + kx] += cols[o + kx];
+                                } else {
+                                    for (int kx = 0; kx < kw; kx++) {
+                                        int ix = ix0 + kx;
+                                        if (ix >= 0 && ix < w) x[row + kx] += cols[o + kx];
+                                    }
+                                }
                             }
                         }
                     }

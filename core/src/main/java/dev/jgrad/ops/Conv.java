@@ -1,6 +1,7 @@
 package dev.jgrad.ops;
 
 import dev.jgrad.autograd.Node;
+import dev.jgrad.backend.Activations;
 import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.Device;
 import dev.jgrad.backend.UnaryOp;
@@ -12,7 +13,8 @@ import dev.jgrad.tensor.Tensor;
  * [f, c, kh, kw] and an optional bias [f], as im2col + one GEMM over the whole batch:
  * patches [n*oh*ow, c*kh*kw] times weight^T gives [n, oh*ow, f] with the bias added in the GEMM's
  * epilogue, and a batched transpose gives the [n, f, oh, ow] output. The backward pass is the two
- * GEMMs of a dense layer plus col2im; the patches are kept from the forward pass.
+ * GEMMs of a dense layer plus col2im; the patches are kept from the forward pass. An activation whose
+ * derivative follows from its output (ReLU, ...) is fused into the GEMM's epilogue, as for dense layers.
  */
 public final class Conv {
     private Conv() {}
@@ -23,6 +25,14 @@ public final class Conv {
     }
 
     public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int stride, int pad) {
+        return conv2d(x, w, b, stride, pad, UnaryOp.IDENTITY, 0f);
+    }
+
+    /** act(conv2d(x, w, b)), fused when act's derivative follows from its output. */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int stride, int pad, UnaryOp act, float actParam) {
+        if (!Activations.derivativeFromOutput(act, actParam)) {
+            return Elementwise.unary(act, actParam, conv2d(x, w, b, stride, pad, UnaryOp.IDENTITY, 0f));
+        }
         if (x.rank() != 4 || w.rank() != 4 || x.dim(1) != w.dim(1)) {
             throw new IllegalArgumentException("conv2d: input " + x.shapeString() + " does not match weight " + w.shapeString()
                     + " (expected [batch, " + w.dim(1) + ", height, width])");
@@ -41,12 +51,12 @@ public final class Conv {
         Tensor cols = Tensor.empty(d, rows, g.ckk());
         d.im2col(g.n, g.c, g.h, g.w, g.kh, g.kw, stride, stride, pad, pad, x.buffer(), cols.buffer());
         boolean record = Tensor.recording(x, w, b);
-        Tensor y = Tensor.result(d, new int[]{g.n, g.f, g.oh, g.ow}, record ? new Backward(x, w, b, cols, g) : null);
+        Tensor y = Tensor.result(d, new int[]{g.n, g.f, g.oh, g.ow}, record ? new Backward(x, w, b, cols, g, act, actParam) : null);
         DeviceMemory pool = DeviceMemory.of(d);
         Buffer rowsOut = pool.take(rows * g.f);
         try {
             d.gemmBiasActivation(false, true, rows, g.f, g.ckk(), cols.buffer(), w.buffer(), b == null ? null : b.buffer(),
-                    UnaryOp.IDENTITY, 0f, rowsOut);
+                    act, actParam, rowsOut);
             d.batchTranspose(g.n, g.oh * g.ow, g.f, rowsOut, y.buffer());
         } finally {
             pool.give(rowsOut);
@@ -68,16 +78,20 @@ public final class Conv {
     private static final class Backward extends Node {
         private final Tensor cols;
         private final Geometry g;
+        private final UnaryOp act;
+        private final float actParam;
 
-        Backward(Tensor x, Tensor w, Tensor b, Tensor cols, Geometry g) {
+        Backward(Tensor x, Tensor w, Tensor b, Tensor cols, Geometry g, UnaryOp act, float actParam) {
             super(b == null ? new Tensor[]{x, w} : new Tensor[]{x, w, b});
             this.cols = cols;
             this.g = g;
+            this.act = act;
+            this.actParam = actParam;
         }
 
         @Override
         public String name() {
-            return "conv2d";
+            return act == UnaryOp.IDENTITY ? "conv2d" : "conv2d+" + act.name().toLowerCase();
         }
 
         @Override
@@ -90,8 +104,16 @@ public final class Conv {
             int ckk = g.ckk();
             DeviceMemory pool = DeviceMemory.of(d);
             Buffer gRows = pool.take(rows * g.f);
+            Buffer gPre = null;
             try {
-                d.batchTranspose(g.n, g.f, g.oh * g.ow, y.gradBuffer(), gRows);     // [n, f, ohw] -> [n*ohw, f]
+                Buffer gy = y.gradBuffer();
+                if (act != UnaryOp.IDENTITY) {
+                    // gy * act'(y), elementwise, so layout does not matter: the epilogue kernel on one long row
+                    gPre = pool.take(rows * g.f);
+                    d.activationBackwardBiasGrad(act, actParam, 1, rows * g.f, y.buffer(), gy, gPre, null, false);
+                    gy = gPre;
+                }
+                d.batchTranspose(g.n, g.f, g.oh * g.ow, gy, gRows);     // [n, f, ohw] -> [n*ohw, f]
                 Tensor.GradSlot gb = b == null ? null : b.gradSlot();
                 if (gb != null) d.reduceSum(1, rows, g.f, gRows, gb.buffer(), 1f, gb.accumulate());
                 Tensor.GradSlot gw = w.gradSlot();
@@ -108,6 +130,7 @@ public final class Conv {
                 }
             } finally {
                 pool.give(gRows);
+                if (gPre != null) pool.give(gPre);
             }
         }
     }

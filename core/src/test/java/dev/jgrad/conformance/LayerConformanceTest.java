@@ -3,6 +3,7 @@ package dev.jgrad.conformance;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.Device;
+import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.ops.BatchNorm;
 import dev.jgrad.ops.ComposedLosses;
 import dev.jgrad.ops.Conv;
@@ -378,6 +379,10 @@ public abstract class LayerConformanceTest {
                 new int[][]{{2, 2, 7, 6}, {3, 2, 3, 3}, {3}});
         gradCheck("conv2d 1x1 without bias", in -> Conv.conv2d(in[0], in[1], null, 1, 0),
                 new int[][]{{3, 4, 3, 3}, {2, 4, 1, 1}});
+        gradCheck("conv2d with fused tanh", in -> Conv.conv2d(in[0], in[1], in[2], 1, 1, UnaryOp.TANH, 0f),
+                new int[][]{{2, 2, 4, 4}, {3, 2, 3, 3}, {3}});
+        gradCheck("conv2d with fused leaky ReLU", in -> Conv.conv2d(in[0], in[1], in[2], 1, 0, UnaryOp.LEAKY_RELU, 0.1f),
+                new int[][]{{2, 2, 5, 4}, {3, 2, 3, 3}, {3}});
     }
 
     @Test
