@@ -152,6 +152,25 @@ public final class ModelSpec {
     }
 
     /**
+     * The input shape to {@link #build} with for data of {@code features} flat values: [features] for a network
+     * that starts with dense layers; for one that starts with convolutions, a square image, single-channel
+     * when {@code features} is a square (Fashion-MNIST's 784 = 1x28x28, digits' 64 = 1x8x8), else RGB
+     * (3 x s x s) when that fits.
+     */
+    public int[] inputShapeFor(int features) {
+        if (features < 1) throw new IllegalArgumentException("the data must have at least one feature, got " + features);
+        if (!wantsImages()) return new int[]{features};
+        for (int channels : new int[]{1, 3}) {
+            if (features % channels != 0) continue;
+            int side = (int) Math.round(Math.sqrt(features / channels));
+            if (side * side * channels == features) return new int[]{channels, side, side};
+        }
+        Layer first = layers.stream().filter(l -> isSpatial(l.name)).findFirst().orElseThrow();
+        throw error(description, first.position, first.text, first.name + " needs square images, but the data's " + features
+                + " features are neither s x s nor 3 x s x s");
+    }
+
+    /**
      * Builds the network for inputs of {@code inputShape} ([channels, height, width] for images, [features]
      * for flat data) and {@code classes} outputs. The network takes the data's flat rows [batch,
      * features]: a network that starts with convolutions begins with an {@link Unflatten} to the image shape.

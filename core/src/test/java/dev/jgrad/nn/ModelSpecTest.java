@@ -69,6 +69,19 @@ class ModelSpecTest {
     }
 
     @Test
+    void inputShapeIsInferredFromTheFeatureCount() {
+        assertEquals(List.of(1, 28, 28), List.of(boxed(ModelSpec.parse(CNN, null).inputShapeFor(784))));
+        assertEquals(List.of(3, 32, 32), List.of(boxed(ModelSpec.parse(CNN, null).inputShapeFor(3072))));
+        assertEquals(List.of(784), List.of(boxed(ModelSpec.parse("mlp:10", null).inputShapeFor(784))));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse(CNN, null).inputShapeFor(100 * 3 + 1));
+        assertTrue(e.getMessage().contains("needs square images"), e.getMessage());
+    }
+
+    private static Integer[] boxed(int[] a) {
+        return java.util.Arrays.stream(a).boxed().toArray(Integer[]::new);
+    }
+
+    @Test
     void unknownActivationForMlpIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("mlp:8", "swish"));
         assertTrue(e.getMessage().contains("swish"), e.getMessage());
