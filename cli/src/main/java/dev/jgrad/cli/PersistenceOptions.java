@@ -11,7 +11,9 @@ import dev.jgrad.optim.Optimizer;
 import dev.jgrad.train.DivergenceGuard;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingDivergedException;
+import dev.jgrad.data.DataFormatException;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -19,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * {@code jgrad train}'s options for models and runs that outlive the process: {@code --save}, {@code --init},
@@ -45,11 +46,6 @@ final class PersistenceOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    /** The training options a resumed run takes from its checkpoint, by option name and config key. */
-    private static final String[][] RESUMED = {
-            {"--data", "data"}, {"--model", null}, {"--activation", null}, {"--batch", "batch"}, {"--optimizer", "optimizer"},
-            {"--lr", "lr"}, {"--momentum", "momentum"}, {"--weight-decay", "weight_decay"}, {"--seed", "seed"}};
-
     void validate() {
         if (checkpointEvery < 0) throw new IllegalArgumentException("--checkpoint-every must not be negative, got " + checkpointEvery);
         if (checkpointEvery > 0 && checkpointDir == null && resume == null) {
@@ -59,28 +55,27 @@ final class PersistenceOptions {
     }
 
     /**
-     * With {@code --resume}: reads the checkpoint and sets {@code cmd}'s training options to the ones it was
-     * written with; an option given on the command line that differs is an error. Returns null without it.
+     * With {@code --resume}: reads the checkpoint and sets the train command's options to the ones it was
+     * written with; a training option given on the command line that differs is an error (the run options,
+     * {@link SavedModel#RUN_OPTIONS}, may change). Returns null without {@code --resume}.
      */
     Checkpoint resumeInto(TrainCommand cmd) throws IOException {
         if (resume == null) return null;
         Checkpoint ckpt = Checkpoints.read(resume);
-        Map<String, String> meta = ckpt.metadata();
-        SavedModel.Description d = SavedModel.describe(meta, ckpt.file());
-        Map<String, Object> config = SavedModel.config(meta, ckpt.file());
-        for (String[] option : RESUMED) {
-            Object saved = switch (option[0]) {
-                case "--model" -> d.model();
-                case "--activation" -> d.activation();
-                default -> config.get(option[1]);
-            };
-            if (saved == null) throw new dev.jgrad.data.DataFormatException(ckpt.file() + ": training option " + option[1] + " is missing");
-            Object given = current(cmd, option[0]);
-            if (matched(option[0]) && !same(given, saved)) {
-                throw new Errors.UserInputException("--resume " + resume + ": the run was started with " + option[0] + " " + saved
-                        + "; leave " + option[0] + " out to continue it");
+        SavedModel.describe(ckpt.metadata(), ckpt.file());
+        Map<String, Object> config = SavedModel.config(ckpt.metadata(), ckpt.file());
+        for (OptionSpec o : SavedModel.trainingOptions(spec)) {
+            Object saved = config.get(o.longestName().substring(2));
+            if (matched(o.longestName()) && !same(o.getValue(), saved)) {
+                throw new Errors.UserInputException("--resume " + resume + ": the run was started with "
+                        + (saved == null ? "no " + o.longestName() : o.longestName() + " " + saved) + "; leave " + o.longestName() + " out to continue it");
             }
-            set(cmd, option[0], saved);
+            if (saved == null) continue;
+            try {
+                o.setValue(SavedModel.optionValue(saved, o.type()));
+            } catch (IllegalArgumentException e) {
+                throw new DataFormatException(ckpt.file() + ": saved option " + o.longestName() + ": " + e.getMessage());
+            }
         }
         if (!matched("--epochs") && config.get("epochs") instanceof Number n) cmd.epochs = n.intValue();
         if (checkpointDir == null) checkpointDir = resume;
@@ -92,41 +87,12 @@ final class PersistenceOptions {
                 && spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
-    private static Object current(TrainCommand cmd, String option) {
-        return switch (option) {
-            case "--data" -> cmd.data;
-            case "--model" -> cmd.model;
-            case "--activation" -> cmd.activation;
-            case "--batch" -> cmd.batch;
-            case "--optimizer" -> cmd.optimizer.name();
-            case "--lr" -> cmd.learningRate();
-            case "--momentum" -> cmd.momentum;
-            case "--weight-decay" -> cmd.weightDecay;
-            case "--seed" -> cmd.seed;
-            default -> throw new IllegalStateException(option);
-        };
-    }
-
     private static boolean same(Object given, Object saved) {
-        if (given instanceof Number g && saved instanceof Number s) {
-            return given instanceof Float ? g.floatValue() == s.floatValue() : g.doubleValue() == s.doubleValue();
-        }
-        return Objects.equals(String.valueOf(given), String.valueOf(saved));
-    }
-
-    private static void set(TrainCommand cmd, String option, Object v) {
-        switch (option) {
-            case "--data" -> cmd.data = String.valueOf(v);
-            case "--model" -> cmd.model = String.valueOf(v);
-            case "--activation" -> cmd.activation = String.valueOf(v);
-            case "--batch" -> cmd.batch = ((Number) v).intValue();
-            case "--optimizer" -> cmd.optimizer = TrainCommand.OptimizerName.valueOf(String.valueOf(v).toLowerCase(Locale.ROOT));
-            case "--lr" -> cmd.lr = ((Number) v).floatValue();
-            case "--momentum" -> cmd.momentum = ((Number) v).floatValue();
-            case "--weight-decay" -> cmd.weightDecay = ((Number) v).floatValue();
-            case "--seed" -> cmd.seed = ((Number) v).longValue();
-            default -> throw new IllegalStateException(option);
-        }
+        if (given == null || saved == null) return given == saved;
+        Object g = SavedModel.jsonValue(given);
+        if (g instanceof Float f && saved instanceof Number s) return f == s.floatValue();
+        if (g instanceof Number a && saved instanceof Number b) return a.doubleValue() == b.doubleValue();
+        return String.valueOf(g).equals(String.valueOf(saved));
     }
 
     /** Loads {@code --init} weights or the resumed state, and installs the step hook (checkpoints, divergence checks). */

@@ -10,11 +10,16 @@ import dev.jgrad.io.SafetensorsFile;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Module;
 import dev.jgrad.nn.Sequential;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The safetensors metadata the CLI writes with a model (and a checkpoint), so that {@code eval},
@@ -70,6 +75,13 @@ final class SavedModel {
         return n;
     }
 
+    /**
+     * Options of {@code jgrad train} that say where or how to run, not what is trained: not saved, and free
+     * to change when a run is resumed ({@code --epochs} is saved, and may be raised to train longer).
+     */
+    static final Set<String> RUN_OPTIONS = Set.of("--device", "--threads", "--report", "--save", "--init", "--checkpoint-dir",
+            "--checkpoint-every", "--resume", "--epochs", "--help", "--version", "--verbose");
+
     static Map<String, String> metadata(TrainCommand cmd, Module net, int inputs, int classes) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(FORMAT, FORMAT_VERSION);
@@ -79,20 +91,49 @@ final class SavedModel {
         meta.put(CLASSES, Integer.toString(classes));
         meta.put(ARCHITECTURE, net.describe());
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("data", cmd.data);
         config.put("epochs", cmd.epochs);
-        config.put("batch", cmd.batch);
-        config.put("optimizer", cmd.optimizer.name());
-        config.put("lr", (double) cmd.learningRate());
-        config.put("momentum", (double) cmd.momentum);
-        config.put("weight_decay", (double) cmd.weightDecay);
-        config.put("seed", cmd.seed);
+        for (OptionSpec o : trainingOptions(cmd.persistence.spec)) {
+            Object v = o.getValue();
+            if (v != null) config.put(o.longestName().substring(2), jsonValue(v));
+        }
         try {
             meta.put(CONFIG, JSON.std.asString(config));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the training options as JSON", e);
         }
         return meta;
+    }
+
+    /** The options of the train command that define the training (every option not in {@link #RUN_OPTIONS}). */
+    static List<OptionSpec> trainingOptions(CommandSpec train) {
+        if (train == null) throw new IllegalStateException("the train command's options are not available");
+        List<OptionSpec> out = new ArrayList<>();
+        for (OptionSpec o : train.options()) if (!RUN_OPTIONS.contains(o.longestName())) out.add(o);
+        return out;
+    }
+
+    static Object jsonValue(Object v) {
+        if (v instanceof Number || v instanceof Boolean || v instanceof String) return v;
+        if (v instanceof Enum<?> e) return e.name();
+        return String.valueOf(v);
+    }
+
+    /** A saved option value (as JSON read it) converted to the option's type. */
+    static Object optionValue(Object json, Class<?> type) {
+        String text = String.valueOf(json);
+        if (type == String.class) return text;
+        if (json instanceof Number n) {
+            if (type == int.class || type == Integer.class) return n.intValue();
+            if (type == long.class || type == Long.class) return n.longValue();
+            if (type == float.class || type == Float.class) return n.floatValue();
+            if (type == double.class || type == Double.class) return n.doubleValue();
+        }
+        if ((type == boolean.class || type == Boolean.class) && json instanceof Boolean b) return b;
+        if (type.isEnum()) {
+            for (Object c : type.getEnumConstants()) if (((Enum<?>) c).name().equals(text)) return c;
+        }
+        if (type == Path.class) return Path.of(text);
+        throw new IllegalArgumentException("value " + text + " does not fit an option of type " + type.getSimpleName());
     }
 
     /** Reads a model file, or a checkpoint file (whose model tensors are under {@code model.}). */
