@@ -74,7 +74,7 @@ public final class DeviceBench {
                 return new BenchResult(id, c.suite(), c.name(), c.detail(), BenchResult.Status.FAILED, null,
                         check.maxError(), c.tolerance(), check.describe(got, want));
             }
-            double[] seconds = Timing.secondsPerOp(device, prepared::run, config.repeats(), config.repeatSeconds());
+            double[] seconds = Timing.secondsPerOp(device, prepared::run, config.repeats(), config.repeatSeconds(), config.warmupSeconds());
             double[] rates = new double[seconds.length];
             for (int i = 0; i < seconds.length; i++) rates[i] = c.workPerOp() / seconds[i];
             return new BenchResult(id, c.suite(), c.name(), c.detail(), BenchResult.Status.OK, Stats.of(rates),

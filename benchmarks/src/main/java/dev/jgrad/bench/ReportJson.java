@@ -30,6 +30,7 @@ public final class ReportJson {
         config.put("gemm_sizes", c.gemmSizes());
         config.put("repeats", c.repeats());
         config.put("repeat_seconds", c.repeatSeconds());
+        config.put("warmup_seconds", c.warmupSeconds());
         config.put("elementwise_length", c.elementwiseLength());
         config.put("transfer_length", c.transferLength());
         config.put("seed", c.seed());

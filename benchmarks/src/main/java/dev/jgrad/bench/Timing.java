@@ -5,25 +5,43 @@ import dev.jgrad.backend.Device;
 import java.util.function.IntConsumer;
 
 /**
- * Times an operation on a device: a warm-up that also finds how many operations fill one repeat, then the
- * repeats, each between two {@link Device#synchronize()} calls so that asynchronous devices are timed to the
- * end of their work. The iteration number goes on across calls, so the inputs keep rotating.
+ * Times an operation on a device: a warm-up, then the repeats, each a batch of operations between two
+ * {@link Device#synchronize()} calls so that asynchronous devices are timed to the end of their work. The
+ * iteration number goes on across batches, so the inputs keep rotating.
+ *
+ * <p>The warm-up doubles its batch until one takes half a repeat, and then goes on until it has run for the
+ * warm-up time and a batch is no longer faster than the one before: the CPU backend's kernels are Java, and
+ * they run orders of magnitude slower until the JIT has compiled them, which takes more calls than one
+ * slow first call suggests.
  */
 final class Timing {
     /** Warm-up stops doubling once this many operations ran, however fast they are. */
-    private static final int MAX_CALIBRATION_OPS = 1 << 20;
+    private static final int MAX_BATCH = 1 << 20;
+    /** A batch this much faster per operation than the one before means the warm-up is not done. */
+    private static final double STILL_IMPROVING = 0.9;
+    /** The warm-up gives up waiting for a steady rate after this many times the warm-up time (a noisy machine). */
+    private static final double MAX_WARMUP_FACTOR = 5;
 
     private Timing() {}
 
     /** Seconds per operation in each of {@code repeats} repeats of about {@code repeatSeconds} each. */
-    static double[] secondsPerOp(Device device, IntConsumer op, int repeats, double repeatSeconds) {
+    static double[] secondsPerOp(Device device, IntConsumer op, int repeats, double repeatSeconds, double warmupSeconds) {
         int[] iteration = {0};
         int ops = 1;
-        double elapsed = runBatch(device, op, ops, iteration);
-        // warm-up: double the batch until it takes half a repeat, which also lets the JIT compile the kernel
-        while (elapsed < repeatSeconds / 2 && ops < MAX_CALIBRATION_OPS) {
-            ops *= 2;
+        double total = 0;
+        double previousPerOp = Double.POSITIVE_INFINITY;
+        double elapsed;
+        while (true) {
             elapsed = runBatch(device, op, ops, iteration);
+            total += elapsed;
+            double perOp = elapsed / ops;
+            boolean longEnough = elapsed >= repeatSeconds / 2 || ops >= MAX_BATCH;
+            boolean steady = perOp >= STILL_IMPROVING * previousPerOp;
+            if (longEnough && ((total >= warmupSeconds && steady) || total >= MAX_WARMUP_FACTOR * Math.max(warmupSeconds, repeatSeconds))) {
+                break;
+            }
+            previousPerOp = perOp;
+            if (!longEnough) ops *= 2;
         }
         int perRepeat = (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, Math.ceil(ops * repeatSeconds / Math.max(elapsed, 1e-9))));
         double[] out = new double[repeats];

@@ -37,7 +37,7 @@ class DeviceComparisonTest {
 
     /** Tiny sizes: the figures mean nothing, the test is about what is checked and what is timed. */
     static BenchConfig tiny(Suite... suites) {
-        return new BenchConfig(EnumSet.of(suites[0], suites), List.of(16, 33), 2, 0.002, 4096, 4096, 7);
+        return new BenchConfig(EnumSet.of(suites[0], suites), List.of(16, 33), 2, 0.002, 0.01, 4096, 4096, 7);
     }
 
     @Test

@@ -1,0 +1,13 @@
+package dev.jgrad.bench.jmh;
+
+import dev.jgrad.backend.Device;
+import dev.jgrad.backend.Devices;
+
+/** Opens the CPU device the way users do; its thread count comes from -Djgrad.cpu.threads. */
+final class CpuDeviceState {
+    private CpuDeviceState() {}
+
+    static Device open() {
+        return Devices.openSpec("cpu", Devices.backends(), message -> {});
+    }
+}
