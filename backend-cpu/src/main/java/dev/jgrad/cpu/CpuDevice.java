@@ -18,7 +18,7 @@ import static dev.jgrad.cpu.CpuBuffer.of;
  */
 final class CpuDevice implements Device {
     /** Elementwise passes shorter than this stay on one thread: a hand-off costs microseconds. */
-    private static final int PARALLEL_ELEMENTS = 1 << 16;
+    private static final int PARALLEL_ELEMENTS = 1 << 15;
 
     private final DeviceInfo info;
     private final Parallel parallel;
@@ -80,19 +80,13 @@ final class CpuDevice implements Device {
     @Override
     public void axpby(int n, float alpha, Buffer xb, float beta, Buffer yb) {
         float[] x = of(xb), y = of(yb);
-        parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS, (from, to) -> {
-            if (beta == 1f) for (int i = from; i < to; i++) y[i] += alpha * x[i];
-            else if (beta == 0f) for (int i = from; i < to; i++) y[i] = alpha * x[i];
-            else for (int i = from; i < to; i++) y[i] = alpha * x[i] + beta * y[i];
-        });
+        parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS, (from, to) -> VectorKernels.axpby(alpha, x, beta, y, from, to));
     }
 
     @Override
     public void unary(UnaryOp op, float param, int n, Buffer xb, Buffer yb) {
         float[] x = of(xb), y = of(yb);
-        parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS, (from, to) -> {
-            for (int i = from; i < to; i++) y[i] = apply(op, param, x[i]);
-        });
+        parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS, (from, to) -> VectorKernels.unary(op, param, x, y, from, to));
     }
 
     /** f(x) for one element: the reference definition of each {@link UnaryOp}. */
@@ -163,6 +157,11 @@ final class CpuDevice implements Device {
     @Override
     public void unaryBackward(UnaryOp op, float param, int n, Buffer xb, Buffer yb, Buffer gyb, Buffer gxb, boolean accumulate) {
         float[] x = of(xb), y = of(yb), gy = of(gyb), gx = of(gxb);
+        if (VectorKernels.unaryBackwardVectorized(op)) {
+            parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS,
+                    (from, to) -> VectorKernels.unaryBackward(op, param, x, gy, gx, accumulate, from, to));
+            return;
+        }
         parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS, (from, to) -> {
             for (int i = from; i < to; i++) {
                 float g = gy[i] * derivative(op, param, x[i], y[i]);
@@ -197,7 +196,7 @@ final class CpuDevice implements Device {
         float[] x = of(xb), out = of(outb);
         for (int o = 0; o < outer; o++) {
             if (inner == 1) {
-                float s = Sgemm.sum(x, o * r, o * r + r) * scale;
+                float s = VectorKernels.sum(x, o * r, o * r + r) * scale;
                 out[o] = accumulate ? out[o] + s : s;
                 continue;
             }
@@ -235,17 +234,9 @@ final class CpuDevice implements Device {
     @Override
     public void gemmBiasActivation(boolean transA, boolean transB, int m, int n, int k, Buffer a, Buffer b, Buffer biasb,
                                    UnaryOp act, float actParam, Buffer cb) {
-        float[] c = of(cb), bias = of(biasb);
-        if (bias != null) {
-            for (int i = 0; i < m; i++) System.arraycopy(bias, 0, c, i * n, n);
-        }
-        sgemm.gemm(transA, transB, m, n, k, of(a), of(b), c, bias != null);
-        if (act != UnaryOp.IDENTITY) {
-            int total = m * n;
-            parallel.forRange(total, 1024, total >= PARALLEL_ELEMENTS, (from, to) -> {
-                for (int i = from; i < to; i++) c[i] = apply(act, actParam, c[i]);
-            });
-        }
+        if (!act.isActivation()) throw new IllegalArgumentException(act + " is not an activation");
+        // bias enters as the accumulators' initial value, act is applied to each C tile right after it is stored
+        sgemm.gemmBiasActivation(transA, transB, m, n, k, of(a), of(b), of(biasb), act, actParam, of(cb));
     }
 
     @Override
@@ -255,17 +246,10 @@ final class CpuDevice implements Device {
         if (!Activations.derivativeFromOutput(act, actParam)) {
             throw new IllegalArgumentException(act + " cannot be differentiated from its output");
         }
-        int total = rows * cols;
-        parallel.forRange(total, 1024, total >= PARALLEL_ELEMENTS, (from, to) -> {
-            for (int i = from; i < to; i++) g[i] = gy[i] * derivativeFromOutput(act, actParam, y[i]);
-        });
-        if (gBias != null) {
-            if (!accumulateBias) Arrays.fill(gBias, 0, cols, 0f);
-            for (int r = 0; r < rows; r++) {
-                int o = r * cols;
-                for (int j = 0; j < cols; j++) gBias[j] += g[o + j];
-            }
-        }
+        // threads split the columns, so each bias sum is still added row by row in order
+        long total = (long) rows * cols;
+        parallel.forRange(cols, 64, total >= PARALLEL_ELEMENTS, (c0, c1) -> VectorKernels.activationBackwardBiasGrad(
+                act, actParam, rows, cols, y, gy, g, gBias, accumulateBias, c0, c1));
     }
 
     // ---- softmax and losses -----------------------------------------------------------------------
@@ -362,17 +346,8 @@ final class CpuDevice implements Device {
     @Override
     public void sgdStep(int n, Buffer paramb, Buffer gradb, Buffer velb, float lr, float momentum, float weightDecay, boolean nesterov) {
         float[] p = of(paramb), g = of(gradb), v = of(velb);
-        parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float d = g[i] + weightDecay * p[i];
-                if (v != null) {
-                    float vi = momentum * v[i] + d;
-                    v[i] = vi;
-                    d = nesterov ? d + momentum * vi : vi;
-                }
-                p[i] -= lr * d;
-            }
-        });
+        parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS,
+                (from, to) -> VectorKernels.sgd(p, g, v, lr, momentum, weightDecay, nesterov, from, to));
     }
 
     @Override
@@ -382,17 +357,8 @@ final class CpuDevice implements Device {
         float stepSize = lr / bc1;
         float sqrtBc2 = (float) Math.sqrt(bc2);
         float decay = decoupled ? 1f - lr * weightDecay : 1f;
-        parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float pi = p[i] * decay;
-                float gi = decoupled ? g[i] : g[i] + weightDecay * p[i];
-                float mi = beta1 * m[i] + (1f - beta1) * gi;
-                float vi = beta2 * v[i] + (1f - beta2) * gi * gi;
-                m[i] = mi;
-                v[i] = vi;
-                p[i] = pi - stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps);
-            }
-        });
+        parallel.forRange(n, 1024, n >= PARALLEL_ELEMENTS, (from, to) -> VectorKernels.adam(p, g, m, v, beta1, beta2, eps,
+                weightDecay, decoupled, stepSize, sqrtBc2, decay, from, to));
     }
 
     // ==== issue 7 kernels (layers, dropout, losses, optimizers): delegations to Cpu*Kernels ==========

@@ -1,65 +1,170 @@
 package dev.jgrad.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
-/** A persistent pool of worker threads that splits an index range into one chunk per thread. */
+/**
+ * A persistent team of threads that runs one job as {@code threads} fixed parts: part 0 on the calling
+ * thread, part t on worker t. Parts are assigned statically (no work stealing), so which thread computes
+ * which output never depends on timing, and every kernel built on this is deterministic.
+ *
+ * <p>A training step issues thousands of kernels of tens of microseconds each, so the hand-off must cost
+ * far less than a park/unpark round trip: idle workers spin on the job counter for a while before they
+ * park, and the caller spins while it waits for the workers to finish.
+ */
 final class Parallel implements AutoCloseable {
-    /** Work below this many "units" (roughly flops or elements) runs on the calling thread. */
-    private final int threads;
-    private final ForkJoinPool pool;
+    /** How long an idle worker spins before parking; covers the gap between the kernels of one step. */
+    private static final long SPIN_NANOS = 200_000;
 
     interface RangeBody {
         void run(int from, int to);
     }
 
+    interface PartBody {
+        void run(int part, int parts);
+    }
+
+    private final int threads;
+    private final Worker[] workers;
+    /** Incremented to publish a job; workers run the job whose number they have not yet seen. */
+    private volatile long generation;
+    private volatile PartBody job;
+    private volatile int jobParts;
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile Throwable failure;
+    private volatile boolean closed;
+    private boolean running;
+
     Parallel(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         this.threads = threads;
-        this.pool = threads > 1 ? new ForkJoinPool(threads) : null;
+        this.workers = new Worker[threads - 1];
+        for (int t = 1; t < threads; t++) {
+            Worker w = new Worker(t);
+            workers[t - 1] = w;
+            w.setDaemon(true);
+            w.start();
+        }
     }
 
     int threads() {
         return threads;
     }
 
+    /**
+     * Runs {@code body.run(part, parts)} for part in [0, parts), parts ≤ threads, each part on its own
+     * thread. Falls back to running the parts in order on the caller when nested or when parts is 1.
+     */
+    void forEachPart(int parts, PartBody body) {
+        if (parts > threads) throw new IllegalArgumentException(parts + " parts for " + threads + " threads");
+        if (parts <= 1 || running || closed) {
+            for (int p = 0; p < parts; p++) body.run(p, parts);
+            return;
+        }
+        running = true;
+        try {
+            failure = null;
+            job = body;
+            jobParts = parts;
+            pending.set(parts - 1);
+            generation++;                     // publishes job and jobParts (volatile write)
+            for (int t = 1; t < parts; t++) workers[t - 1].wake();
+            Throwable mine = null;
+            try {
+                body.run(0, parts);
+            } catch (Throwable e) {
+                mine = e;
+            }
+            awaitWorkers();
+            job = null;
+            Throwable theirs = failure;
+            if (mine != null) throwUnchecked(mine);
+            if (theirs != null) throwUnchecked(theirs);
+        } finally {
+            running = false;
+        }
+    }
+
     /** Runs body over [0, n) in at most {@code threads} chunks, each a multiple of {@code align} (except the last). */
     void forRange(int n, int align, boolean worthIt, RangeBody body) {
         int chunks = Math.min(threads, (n + align - 1) / align);
-        if (pool == null || !worthIt || chunks <= 1) {
+        if (!worthIt || chunks <= 1) {
             body.run(0, n);
             return;
         }
         int per = ((n + chunks - 1) / chunks + align - 1) / align * align;
-        pool.invoke(new Split(body, 0, n, per));
+        int parts = (n + per - 1) / per;
+        forEachPart(parts, (part, ps) -> body.run(part * per, Math.min(n, part * per + per)));
     }
 
-    private static final class Split extends RecursiveAction {
-        private final RangeBody body;
-        private final int from;
-        private final int to;
-        private final int per;
+    private void awaitWorkers() {
+        long spins = 0;
+        while (pending.get() != 0) {
+            if (++spins < 1 << 20) Thread.onSpinWait();
+            else Thread.yield();              // a worker lost its core (the machine is shared): let it run
+        }
+    }
 
-        Split(RangeBody body, int from, int to, int per) {
-            this.body = body;
-            this.from = from;
-            this.to = to;
-            this.per = per;
+    private static void throwUnchecked(Throwable t) {
+        if (t instanceof RuntimeException r) throw r;
+        if (t instanceof Error e) throw e;
+        throw new RuntimeException(t);
+    }
+
+    private final class Worker extends Thread {
+        private final int part;
+        private volatile boolean parked;
+        private long seen;
+
+        Worker(int part) {
+            super("jgrad-cpu-" + part);
+            this.part = part;
+        }
+
+        void wake() {
+            if (parked) LockSupport.unpark(this);
         }
 
         @Override
-        protected void compute() {
-            if (to - from <= per) {
-                body.run(from, to);
-                return;
+        public void run() {
+            while (!closed) {
+                long g = awaitJob();
+                if (g < 0) return;
+                seen = g;
+                PartBody body = job;
+                if (part < jobParts) {
+                    try {
+                        body.run(part, jobParts);
+                    } catch (Throwable e) {
+                        failure = e;
+                    }
+                    pending.decrementAndGet();
+                }
             }
-            int mid = from + ((to - from) / per / 2 + ((to - from) / per) % 2) * per;
-            if (mid <= from || mid >= to) mid = from + per;
-            invokeAll(new Split(body, from, mid, per), new Split(body, mid, to, per));
+        }
+
+        /** The number of the next job, or -1 when the team is closed. */
+        private long awaitJob() {
+            long start = System.nanoTime();
+            int spins = 0;
+            while (true) {
+                long g = generation;
+                if (g != seen) return g;
+                if (closed) return -1;
+                if ((++spins & 255) != 0 || System.nanoTime() - start < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                parked = true;
+                if (generation == seen && !closed) LockSupport.park(this);
+                parked = false;
+            }
         }
     }
 
     @Override
     public void close() {
-        if (pool != null) pool.shutdownNow();
+        closed = true;
+        for (Worker w : workers) LockSupport.unpark(w);
     }
 }

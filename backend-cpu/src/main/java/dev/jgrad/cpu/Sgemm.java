@@ -1,151 +1,305 @@
 package dev.jgrad.cpu;
 
+import dev.jgrad.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
- * Single-precision GEMM, C[m,n] (+)= op(A) op(B), row-major. Transposed operands are first packed into
- * row-major scratch panels (kept between calls, so the steady state allocates nothing); the inner kernel
- * computes 4 rows x 2 vectors of C at a time with broadcast-FMA, blocked over k so the B panel stays in cache.
+ * Single-precision GEMM, C[m,n] (+)= op(A) op(B) (optionally then act(. + bias)), row-major, in the
+ * GotoBLAS scheme: op(B) is packed KC x NC at a time into panels NR columns wide, op(A) MC x KC at a time
+ * into panels MR rows high, and a register-blocked micro-kernel computes each MR x NR tile of C with
+ * broadcast-FMA into 2*MR vector accumulators. Packing absorbs the four transpose combinations and pads
+ * the edges with zeros, so the hot loop has no edge cases; partial tiles go through a small scratch tile.
+ *
+ * <p>Threads split C into contiguous groups of whole panels (columns, or rows when C is narrow), one
+ * group per thread, each with its own pack buffers. Every element of C is summed in the same order
+ * whatever the split (k in blocks of a size that depends on k alone), so results are bit-identical for
+ * any thread count.
  */
 final class Sgemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Micro-tile: MR rows x NR columns (see {@link #kernel}). */
+    static final int MR = 5;
+    static final int NR = 2 * L;
+    /** A KC x NR panel of B stays in L1 (16 KiB with 8-float vectors). */
     private static final int KC = 256;
+    /** An MC x KC block of A stays in L2. */
+    private static final int MC = 190;
+    /** A KC x NC block of B stays in L3. */
+    private static final int NC = 2048;
     /** Below this many multiply-adds the work stays on the calling thread. */
     private static final long PARALLEL_THRESHOLD = 1L << 17;
 
+    private static final int INIT_ZERO = 0, INIT_BIAS = 1, INIT_LOAD = 2;
+    private static final float[] ZEROS = new float[NR];
+
     private final Parallel parallel;
-    private float[] packA = new float[0];
-    private float[] packB = new float[0];
+    private final Workspace[] workspaces;
+    /** The bias, padded with zeros to whole panels, so the micro-kernel can load it as vectors. */
+    private float[] biasPad = new float[0];
+
+    /** One thread's pack buffers and scratch tile, grown on demand and kept between calls. */
+    private static final class Workspace {
+        float[] packA = new float[0];
+        float[] packB = new float[0];
+        final float[] tile = new float[MR * NR];
+    }
+
+    /** The operands of one call, shared read-only by the threads. */
+    private record Call(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c,
+                        boolean accumulate, boolean hasBias, UnaryOp act, float actParam, int kc) {}
 
     Sgemm(Parallel parallel) {
         this.parallel = parallel;
+        this.workspaces = new Workspace[parallel.threads()];
+        for (int t = 0; t < workspaces.length; t++) workspaces[t] = new Workspace();
     }
 
+    /** C[m,n] (+)= op(A) op(B). */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate) {
+        run(transA, transB, m, n, k, a, b, c, accumulate, null, UnaryOp.IDENTITY, 0f);
+    }
+
+    /** C[m,n] = act(op(A) op(B) + bias), bias a row of n (or null); act an activation. */
+    void gemmBiasActivation(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] bias,
+                            UnaryOp act, float actParam, float[] c) {
+        run(transA, transB, m, n, k, a, b, c, false, bias, act, actParam);
+    }
+
+    private void run(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c,
+                     boolean accumulate, float[] bias, UnaryOp act, float actParam) {
         if (m == 0 || n == 0) return;
-        if (!accumulate) java.util.Arrays.fill(c, 0, m * n, 0f);
-        if (k == 0) return;
-        float[] ar = a;
-        if (transA) {                       // A stored [k, m]: pack to [m, k]
-            packA = grow(packA, m * k);
-            transpose(a, k, m, packA);
-            ar = packA;
+        if (k == 0) {
+            emptyProduct(m, n, c, accumulate, bias, act, actParam);
+            return;
         }
-        float[] br = b;
-        if (transB) {                       // B stored [n, k]: pack to [k, n]
-            packB = grow(packB, k * n);
-            transpose(b, n, k, packB);
-            br = packB;
+        if (bias != null) {
+            int padded = roundUp(n, NR);
+            if (biasPad.length < padded) biasPad = new float[padded];
+            System.arraycopy(bias, 0, biasPad, 0, n);
+            Arrays.fill(biasPad, n, padded, 0f);
         }
-        final float[] A = ar;
-        final float[] B = br;
+        int kBlocks = (k + KC - 1) / KC;
+        int kc = (k + kBlocks - 1) / kBlocks;          // balanced blocks: 784 -> 4 x 196, not 3 x 256 + 16
+        Call call = new Call(transA, transB, m, n, k, a, b, c, accumulate, bias != null, act, actParam, kc);
+
+        int threads = parallel.threads();
+        int nPanels = (n + NR - 1) / NR;
+        int mPanels = (m + MR - 1) / MR;
         long work = (long) m * n * k;
-        parallel.forRange(m, 4, work >= PARALLEL_THRESHOLD, (i0, i1) -> rows(A, B, c, i0, i1, n, k));
+        if (threads == 1 || work < PARALLEL_THRESHOLD || Math.max(nPanels, mPanels) == 1) {
+            block(call, workspaces[0], 0, m, 0, n);
+        } else if (nPanels >= 2 * threads || nPanels >= mPanels) {
+            int parts = Math.min(threads, nPanels);
+            parallel.forEachPart(parts, (part, ps) -> {
+                int j0 = (int) ((long) nPanels * part / ps) * NR;
+                int j1 = Math.min(n, (int) ((long) nPanels * (part + 1) / ps) * NR);
+                block(call, workspaces[part], 0, m, j0, j1);
+            });
+        } else {
+            int parts = Math.min(threads, mPanels);
+            parallel.forEachPart(parts, (part, ps) -> {
+                int i0 = (int) ((long) mPanels * part / ps) * MR;
+                int i1 = Math.min(m, (int) ((long) mPanels * (part + 1) / ps) * MR);
+                block(call, workspaces[part], i0, i1, 0, n);
+            });
+        }
     }
 
-    private static float[] grow(float[] buf, int size) {
-        return buf.length >= size ? buf : new float[size];
+    /** C = act(accumulate ? C : bias-or-zero), the product of an empty inner dimension. */
+    private static void emptyProduct(int m, int n, float[] c, boolean accumulate, float[] bias, UnaryOp act, float actParam) {
+        for (int i = 0; i < m; i++) {
+            int o = i * n;
+            if (!accumulate) {
+                if (bias != null) System.arraycopy(bias, 0, c, o, n);
+                else Arrays.fill(c, o, o + n, 0f);
+            }
+            if (act != UnaryOp.IDENTITY) for (int j = 0; j < n; j++) c[o + j] = CpuDevice.apply(act, actParam, c[o + j]);
+        }
     }
 
-    /** dst[cols, rows] = src[rows, cols]^T, in cache-sized tiles. */
-    static void transpose(float[] src, int rows, int cols, float[] dst) {
-        final int t = 32;
-        for (int i0 = 0; i0 < rows; i0 += t) {
-            int i1 = Math.min(rows, i0 + t);
-            for (int j0 = 0; j0 < cols; j0 += t) {
-                int j1 = Math.min(cols, j0 + t);
-                for (int i = i0; i < i1; i++) {
-                    for (int j = j0; j < j1; j++) dst[j * rows + i] = src[i * cols + j];
+    /** Computes C rows [i0, i1) x columns [j0, j1) on one thread. */
+    private void block(Call call, Workspace ws, int i0, int i1, int j0, int j1) {
+        int k = call.k;
+        int kcStd = call.kc;
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcStd) {
+                int kc = Math.min(kcStd, k - pc);
+                int needB = roundUp(nc, NR) * kc;
+                if (ws.packB.length < needB) ws.packB = new float[roundUp(Math.min(NC, call.n), NR) * kcStd];
+                packB(call, ws.packB, pc, kc, jc, nc);
+                int init = pc > 0 || call.accumulate ? INIT_LOAD : call.hasBias ? INIT_BIAS : INIT_ZERO;
+                boolean last = pc + kc == k;
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    int needA = roundUp(mc, MR) * kc;
+                    if (ws.packA.length < needA) ws.packA = new float[roundUp(Math.min(MC, call.m), MR) * kcStd];
+                    packA(call, ws.packA, ic, mc, pc, kc);
+                    macroKernel(call, ws, ic, mc, jc, nc, kc, init, last);
                 }
             }
         }
     }
 
-    /** C rows [i0, i1) += A[i0..i1, :] B, with A [m,k] and B [k,n] row-major. */
-    private static void rows(float[] a, float[] b, float[] c, int i0, int i1, int n, int k) {
-        int nv = n - n % (2 * L);
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int p1 = Math.min(k, p0 + KC);
-            int i = i0;
-            for (; i + 4 <= i1; i += 4) {
-                for (int j = 0; j < nv; j += 2 * L) kernel4x2(a, b, c, i, j, p0, p1, n, k);
-                if (nv < n) tail(a, b, c, i, i + 4, nv, n, p0, p1, n, k);
-            }
-            for (; i < i1; i++) {
-                for (int j = 0; j < nv; j += 2 * L) kernel1x2(a, b, c, i, j, p0, p1, n, k);
-                if (nv < n) tail(a, b, c, i, i + 1, nv, n, p0, p1, n, k);
-            }
-        }
-    }
-
-    private static void kernel4x2(float[] a, float[] b, float[] c, int i, int j, int p0, int p1, int n, int k) {
-        int c0 = i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
-        FloatVector s00 = FloatVector.fromArray(S, c, c0), s01 = FloatVector.fromArray(S, c, c0 + L);
-        FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector s20 = FloatVector.fromArray(S, c, c2), s21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector s30 = FloatVector.fromArray(S, c, c3), s31 = FloatVector.fromArray(S, c, c3 + L);
-        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-        for (int p = p0; p < p1; p++) {
-            int bo = p * n + j;
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            s00 = x.fma(b0, s00);
-            s01 = x.fma(b1, s01);
-            x = FloatVector.broadcast(S, a[a1 + p]);
-            s10 = x.fma(b0, s10);
-            s11 = x.fma(b1, s11);
-            x = FloatVector.broadcast(S, a[a2 + p]);
-            s20 = x.fma(b0, s20);
-            s21 = x.fma(b1, s21);
-            x = FloatVector.broadcast(S, a[a3 + p]);
-            s30 = x.fma(b0, s30);
-            s31 = x.fma(b1, s31);
-        }
-        s00.intoArray(c, c0);
-        s01.intoArray(c, c0 + L);
-        s10.intoArray(c, c1);
-        s11.intoArray(c, c1 + L);
-        s20.intoArray(c, c2);
-        s21.intoArray(c, c2 + L);
-        s30.intoArray(c, c3);
-        s31.intoArray(c, c3 + L);
-    }
-
-    private static void kernel1x2(float[] a, float[] b, float[] c, int i, int j, int p0, int p1, int n, int k) {
-        int c0 = i * n + j;
-        FloatVector s0 = FloatVector.fromArray(S, c, c0), s1 = FloatVector.fromArray(S, c, c0 + L);
-        int a0 = i * k;
-        for (int p = p0; p < p1; p++) {
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            s0 = x.fma(FloatVector.fromArray(S, b, p * n + j), s0);
-            s1 = x.fma(FloatVector.fromArray(S, b, p * n + j + L), s1);
-        }
-        s0.intoArray(c, c0);
-        s1.intoArray(c, c0 + L);
-    }
-
-    /** Columns [j0, j1) that do not fill two vectors, scalar. */
-    private static void tail(float[] a, float[] b, float[] c, int i0, int i1, int j0, int j1, int p0, int p1, int n, int k) {
-        for (int i = i0; i < i1; i++) {
-            for (int j = j0; j < j1; j++) {
-                float s = c[i * n + j];
-                for (int p = p0; p < p1; p++) s += a[i * k + p] * b[p * n + j];
-                c[i * n + j] = s;
+    private void macroKernel(Call call, Workspace ws, int ic, int mc, int jc, int nc, int kc, int init, boolean last) {
+        float[] c = call.c;
+        int n = call.n;
+        float[] pa = ws.packA, pb = ws.packB;
+        boolean epilogue = last && call.act != UnaryOp.IDENTITY;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bo = jr * kc;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int ao = ir * kc;
+                int co = (ic + ir) * n + jc + jr;
+                if (mr == MR && nr == NR) {
+                    if (init != INIT_LOAD) startTile(c, co, n, init == INIT_BIAS ? biasPad : ZEROS, init == INIT_BIAS ? jc + jr : 0);
+                    kernel(pa, ao, pb, bo, kc, c, co, n);
+                } else {
+                    edgeTile(ws, pa, ao, pb, bo, kc, c, co, n, mr, nr, init, jc + jr);
+                }
+                if (epilogue) VectorKernels.activate(call.act, call.actParam, c, co, n, mr, nr);
             }
         }
     }
 
-    /** Sum of a vectorizable range, used by reductions. */
-    static float sum(float[] x, int from, int to) {
-        int i = from;
-        FloatVector acc = FloatVector.zero(S);
-        for (; i + L <= to; i += L) acc = acc.add(FloatVector.fromArray(S, x, i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < to; i++) s += x[i];
-        return s;
+    /** A partial tile: computed whole in the scratch tile, of which the mr x nr corner is copied to C. */
+    private void edgeTile(Workspace ws, float[] pa, int ao, float[] pb, int bo, int kc, float[] c, int co, int ldc,
+                          int mr, int nr, int init, int biasOffset) {
+        float[] t = ws.tile;
+        if (init == INIT_LOAD) {
+            for (int r = 0; r < mr; r++) System.arraycopy(c, co + r * ldc, t, r * NR, nr);
+        } else {
+            startTile(t, 0, NR, init == INIT_BIAS ? biasPad : ZEROS, init == INIT_BIAS ? biasOffset : 0);
+        }
+        kernel(pa, ao, pb, bo, kc, t, 0, NR);
+        for (int r = 0; r < mr; r++) System.arraycopy(t, r * NR, c, co + r * ldc, nr);
+    }
+
+    /** Sets each row of the MR x NR tile at co (row stride ldc) to row[from, from + NR). */
+    private static void startTile(float[] c, int co, int ldc, float[] row, int from) {
+        FloatVector r0 = FloatVector.fromArray(S, row, from), r1 = FloatVector.fromArray(S, row, from + L);
+        for (int r = 0; r < MR; r++) {
+            r0.intoArray(c, co + r * ldc);
+            r1.intoArray(c, co + r * ldc + L);
+        }
+    }
+
+    /**
+     * The micro-kernel: C[MR x NR at co, row stride ldc] += sum over kc of packed A column x packed B row.
+     * (Starting the accumulators from another array than C, for the bias or zeros, made C2 compile the
+     * loop at a third of the speed, so the first K block writes its start values into C instead.) 5 x 2 vectors is the largest tile
+     * whose 10 accumulators, 2 B vectors and the broadcast (with its scalar) fit in AVX2's 16 registers:
+     * at 6 x 2, C2 spills and the kernel runs at half speed (measured: 43 vs 95 GFLOP/s per core).
+     */
+    private static void kernel(float[] pa, int ao, float[] pb, int bo, int kc, float[] c, int co, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, co), c01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, co + ldc), c11 = FloatVector.fromArray(S, c, co + ldc + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * ldc), c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * ldc), c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+        FloatVector c40 = FloatVector.fromArray(S, c, co + 4 * ldc), c41 = FloatVector.fromArray(S, c, co + 4 * ldc + L);
+        for (int p = 0; p < kc; p++) {
+            int a = ao + p * MR;
+            int b = bo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, b);
+            FloatVector b1 = FloatVector.fromArray(S, pb, b + L);
+            FloatVector x = FloatVector.broadcast(S, pa[a]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, pa[a + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, pa[a + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, pa[a + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, pa[a + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + L);
+    }
+
+    /** Packs op(A)[ic..ic+mc, pc..pc+kc) as panels of MR rows, each stored p-major: pa[panel + p*MR + r]. */
+    private static void packA(Call call, float[] pa, int ic, int mc, int pc, int kc) {
+        float[] a = call.a;
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (call.transA) {                      // A stored [k, m]: each p holds MR consecutive floats
+                int m = call.m;
+                for (int p = 0; p < kc; p++) {
+                    int src = (pc + p) * m + ic + ir;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < mr; r++) pa[dst + r] = a[src + r];
+                    for (int r = mr; r < MR; r++) pa[dst + r] = 0f;
+                }
+            } else {                                // A stored [m, k]: read each row in order
+                int k = call.k;
+                for (int r = 0; r < mr; r++) {
+                    int src = (ic + ir + r) * k + pc;
+                    for (int p = 0; p < kc; p++) pa[base + p * MR + r] = a[src + p];
+                }
+                for (int r = mr; r < MR; r++) {
+                    for (int p = 0; p < kc; p++) pa[base + p * MR + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc..pc+kc, jc..jc+nc) as panels of NR columns, each stored p-major: pb[panel + p*NR + j]. */
+    private static void packB(Call call, float[] pb, int pc, int kc, int jc, int nc) {
+        float[] b = call.b;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (call.transB) {                      // B stored [n, k]: read each row of B (a column of op(B)) in order
+                int k = call.k;
+                for (int j = 0; j < nr; j++) {
+                    int src = (jc + jr + j) * k + pc;
+                    for (int p = 0; p < kc; p++) pb[base + p * NR + j] = b[src + p];
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) pb[base + p * NR + j] = 0f;
+                }
+            } else {                                // B stored [k, n]: each p holds NR consecutive floats
+                int n = call.n;
+                if (nr == NR) {
+                    for (int p = 0; p < kc; p++) {
+                        int src = (pc + p) * n + jc + jr;
+                        int dst = base + p * NR;
+                        FloatVector.fromArray(S, b, src).intoArray(pb, dst);
+                        FloatVector.fromArray(S, b, src + L).intoArray(pb, dst + L);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int src = (pc + p) * n + jc + jr;
+                        int dst = base + p * NR;
+                        System.arraycopy(b, src, pb, dst, nr);
+                        Arrays.fill(pb, dst + nr, dst + NR, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
     }
 }
