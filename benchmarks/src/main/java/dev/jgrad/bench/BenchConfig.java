@@ -40,7 +40,7 @@ public record BenchConfig(Set<Suite> suites, List<Integer> gemmSizes, int repeat
 
     /** Small sizes and short repeats: checks that everything runs, in seconds; the figures are rough. */
     public static BenchConfig quick() {
-        return new BenchConfig(EnumSet.allOf(Suite.class), List.of(64, 128), 3, 0.01, 0.05, 1 << 18, 1 << 18, 1);
+        return new BenchConfig(EnumSet.allOf(Suite.class), List.of(64, 128), 3, 0.01, 0.1, 1 << 18, 1 << 18, 1);
     }
 
     public boolean runs(Suite suite) {

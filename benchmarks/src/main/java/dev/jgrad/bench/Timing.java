@@ -10,13 +10,16 @@ import java.util.function.IntConsumer;
  * iteration number goes on across batches, so the inputs keep rotating.
  *
  * <p>The warm-up doubles its batch until one takes half a repeat, and then goes on until it has run for the
- * warm-up time and a batch is no longer faster than the one before: the CPU backend's kernels are Java, and
- * they run orders of magnitude slower until the JIT has compiled them, which takes more calls than one
- * slow first call suggests.
+ * warm-up time, made {@value #MIN_WARMUP_OPS} calls, and a batch is no longer faster than the one before:
+ * the CPU backend's kernels are Java, and a small GEMM runs a hundred times slower for its first hundred or
+ * so calls, until the JIT has compiled its inner kernel, while two slow calls in a row look steady. A device
+ * whose every call is slow stops warming up at a time limit instead.
  */
 final class Timing {
     /** Warm-up stops doubling once this many operations ran, however fast they are. */
     private static final int MAX_BATCH = 1 << 20;
+    /** Calls a warm-up makes at least, within its time limit: enough for the JIT to compile a small kernel. */
+    static final int MIN_WARMUP_OPS = 200;
     /** A batch this much faster per operation than the one before means the warm-up is not done. */
     private static final double STILL_IMPROVING = 0.9;
     /** The warm-up gives up waiting for a steady rate after this many times the warm-up time (a noisy machine). */
@@ -28,18 +31,19 @@ final class Timing {
     static double[] secondsPerOp(Device device, IntConsumer op, int repeats, double repeatSeconds, double warmupSeconds) {
         int[] iteration = {0};
         int ops = 1;
+        long calls = 0;
         double total = 0;
         double previousPerOp = Double.POSITIVE_INFINITY;
         double elapsed;
         while (true) {
             elapsed = runBatch(device, op, ops, iteration);
             total += elapsed;
+            calls += ops;
             double perOp = elapsed / ops;
             boolean longEnough = elapsed >= repeatSeconds / 2 || ops >= MAX_BATCH;
-            boolean steady = perOp >= STILL_IMPROVING * previousPerOp;
-            if (longEnough && ((total >= warmupSeconds && steady) || total >= MAX_WARMUP_FACTOR * Math.max(warmupSeconds, repeatSeconds))) {
-                break;
-            }
+            boolean warm = total >= warmupSeconds && calls >= MIN_WARMUP_OPS && perOp >= STILL_IMPROVING * previousPerOp;
+            boolean outOfTime = total >= MAX_WARMUP_FACTOR * Math.max(warmupSeconds, repeatSeconds);
+            if (longEnough && (warm || outOfTime)) break;
             previousPerOp = perOp;
             if (!longEnough) ops *= 2;
         }
