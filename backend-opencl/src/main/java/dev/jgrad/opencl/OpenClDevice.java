@@ -55,9 +55,23 @@ public final class OpenClDevice extends KernelDevice {
         this.info = info;
         this.maxWorkGroupSize = maxWorkGroupSize;
         this.elementwiseGroup = (int) Math.min(ELEMENTWISE_GROUP, Long.highestOneBit(maxWorkGroupSize));
-        this.tiling = GemmTiling.forMaxWorkGroup(maxWorkGroupSize);
+        this.tiling = tilingFor(maxWorkGroupSize);
         this.queue = org.jocl.CL.clCreateCommandQueue(cl.context(), cl.device(), 0, null);
         this.placeholder = ((OpenClBuffer) allocate(1)).mem();
+    }
+
+    /** System property that overrides the GEMM tiling, "tileM,tileN,tileK,wptM,wptN": for tuning on a new device. */
+    public static final String GEMM_TILING_PROPERTY = "jgrad.opencl.gemm";
+
+    private static GemmTiling tilingFor(long maxWorkGroupSize) {
+        String spec = System.getProperty(GEMM_TILING_PROPERTY);
+        if (spec == null || spec.isBlank()) return GemmTiling.forMaxWorkGroup(maxWorkGroupSize);
+        GemmTiling t = GemmTiling.parse(spec);
+        if (t.workGroupSize() > maxWorkGroupSize) {
+            throw new IllegalArgumentException(GEMM_TILING_PROPERTY + "=" + spec + " needs work-groups of " + t.workGroupSize()
+                    + " work-items; the device allows " + maxWorkGroupSize);
+        }
+        return t;
     }
 
     @Override

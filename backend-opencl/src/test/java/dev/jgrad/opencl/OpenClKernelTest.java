@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * magnitude of the terms.
  */
 class OpenClKernelTest {
-    private static Device cl;
+    private static Device cl;  // swapped by gemmIsCorrectWithOtherTilings
     private static Device cpu;
     private final SplittableRandom rng = new SplittableRandom(42);
 
@@ -123,6 +123,31 @@ class OpenClKernelTest {
                             (d, isCl) -> d.gemm(ta, tb, m, n, k, on(isCl, a), on(isCl, b), on(isCl, c), acc), c);
                 }
             }
+        }
+    }
+
+    /** The tile sizes are compile-time defines: the kernel must be right for other tilings too (the tuning property). */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"32,32,16,4,4", "16,32,8,2,4", "64,64,32,8,8", "8,8,4,1,1"})
+    void gemmIsCorrectWithOtherTilings(String tiling) {
+        Device defaultDevice = cl;
+        System.setProperty(OpenClDevice.GEMM_TILING_PROPERTY, tiling);
+        try {
+            cl = new OpenClBackend().open(0);
+            for (int[] s : new int[][] {{65, 63, 17}, {3, 5, 7}, {40, 33, 70}}) {
+                for (int t = 0; t < 4; t++) {
+                    boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                    int m = s[0], n = s[1], k = s[2];
+                    Pair a = randomPair(m * k), b = randomPair(k * n), c = randomPair(m * n), bias = randomPair(n);
+                    check("gemm tiling " + tiling + " " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb, 2e-6f * (k + 1),
+                            (d, isCl) -> d.gemmBiasActivation(ta, tb, m, n, k, on(isCl, a), on(isCl, b), on(isCl, bias), UnaryOp.RELU, 0f,
+                                    on(isCl, c)), c);
+                }
+            }
+        } finally {
+            System.clearProperty(OpenClDevice.GEMM_TILING_PROPERTY);
+            if (cl != defaultDevice) cl.close();
+            cl = defaultDevice;
         }
     }
 

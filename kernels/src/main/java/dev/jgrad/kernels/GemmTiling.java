@@ -13,7 +13,7 @@ public record GemmTiling(int tileM, int tileN, int tileK, int wptM, int wptN) {
     public static final GemmTiling SMALL = new GemmTiling(32, 32, 16, 4, 4);
 
     public GemmTiling {
-        if (tileM % wptM != 0 || tileN % wptN != 0) {
+        if (tileM < 1 || tileN < 1 || tileK < 1 || wptM < 1 || wptN < 1 || tileM % wptM != 0 || tileN % wptN != 0) {
             throw new IllegalArgumentException("tile sizes must be multiples of the work per work-item: " + this);
         }
     }
@@ -21,6 +21,18 @@ public record GemmTiling(int tileM, int tileN, int tileK, int wptM, int wptN) {
     /** The largest tiling a device with this maximum work-group size can run. */
     public static GemmTiling forMaxWorkGroup(long maxWorkGroupSize) {
         return maxWorkGroupSize >= DEFAULT.workGroupSize() ? DEFAULT : SMALL;
+    }
+
+    /** Parses "tileM,tileN,tileK,wptM,wptN", the format of the tuning property {@code jgrad.opencl.gemm}. */
+    public static GemmTiling parse(String spec) {
+        String[] parts = spec.trim().split("\\s*,\\s*");
+        if (parts.length != 5) throw new IllegalArgumentException("GEMM tiling '" + spec + "': expected tileM,tileN,tileK,wptM,wptN");
+        try {
+            return new GemmTiling(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
+                    Integer.parseInt(parts[3]), Integer.parseInt(parts[4]));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("GEMM tiling '" + spec + "': expected five integers tileM,tileN,tileK,wptM,wptN");
+        }
     }
 
     public int localX() {
