@@ -10,13 +10,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Checkpoints of a training run: one safetensors file, {@value #FILE_NAME} in the checkpoint directory,
  * holding the model's tensors under {@code model.}, the optimizer's under {@code optimizer.}, and in its
  * metadata the position (epoch, examples done in the epoch's order, step, running loss sum) and the
- * optimizer's counters. One file, replaced atomically, so a kill at any instant leaves either the previous
+ * optimizer's and model's counters (Adam's step, a dropout layer's place in its random stream). One file, replaced atomically, so a kill at any instant leaves either the previous
  * checkpoint or the new one. The batch order needs no saved generator state: it is a function of the seed
  * and the epoch ({@link dev.jgrad.train.Trainer#epochOrder}).
  */
@@ -32,6 +33,7 @@ public final class Checkpoints {
     /** The running loss sum's float bits, so a resumed epoch reports exactly the same mean loss. */
     static final String LOSS_SUM_BITS = "jgrad.checkpoint.loss_sum_bits";
     static final String COUNTER = "jgrad.optimizer.";
+    static final String MODULE_COUNTER = "jgrad.module.";
 
     private Checkpoints() {}
 
@@ -65,6 +67,7 @@ public final class Checkpoints {
         meta.put(STEP, Long.toString(position.step()));
         meta.put(LOSS_SUM_BITS, Integer.toString(Float.floatToRawIntBits(position.lossSum())));
         optimizer.counters().forEach((k, v) -> meta.put(COUNTER + k, Long.toString(v)));
+        model.counters().forEach((k, v) -> meta.put(MODULE_COUNTER + k, Long.toString(v)));
         Safetensors.write(file(dir), tensors, meta);
     }
 
@@ -89,10 +92,12 @@ public final class Checkpoints {
         float lossSum = Float.intBitsToFloat((int) number(meta, LOSS_SUM_BITS, f, -1));
         if (epoch < 1) throw new DataFormatException(f + ": checkpoint epoch " + epoch + " is not positive");
         Map<String, Long> counters = new LinkedHashMap<>();
-        for (String key : Map.copyOf(meta).keySet()) {
+        Map<String, Long> moduleCounters = new LinkedHashMap<>();
+        for (String key : List.copyOf(meta.keySet())) {
             if (key.startsWith(COUNTER)) counters.put(key.substring(COUNTER.length()), number(meta, key, f, Long.MAX_VALUE));
+            else if (key.startsWith(MODULE_COUNTER)) moduleCounters.put(key.substring(MODULE_COUNTER.length()), number(meta, key, f, Long.MAX_VALUE));
         }
-        return new Checkpoint(f, model, opt, counters, new TrainingPosition((int) epoch, (int) samplesDone, step, lossSum), meta);
+        return new Checkpoint(f, model, opt, counters, moduleCounters, new TrainingPosition((int) epoch, (int) samplesDone, step, lossSum), meta);
     }
 
     /** Removes and parses a metadata number; {@code max} -1 reads a signed 32-bit int (float bits). */

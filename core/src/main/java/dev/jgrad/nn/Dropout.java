@@ -3,6 +3,7 @@ package dev.jgrad.nn;
 import dev.jgrad.backend.Device;
 import dev.jgrad.tensor.Tensor;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -34,6 +35,21 @@ public final class Dropout extends Module {
     protected void place(Device device, SplittableRandom rng) {
         seed = rng.nextLong();
         offset = 0;
+    }
+
+    @Override
+    protected void collectCounters(String prefix, Map<String, Long> out) {
+        out.put(prefix + "seed", seed);
+        out.put(prefix + "offset", offset);
+    }
+
+    @Override
+    protected void takeCounters(String prefix, Map<String, Long> in) {
+        Long s = in.remove(prefix + "seed");
+        Long o = in.remove(prefix + "offset");
+        if (s == null || o == null || o < 0) throw new IllegalArgumentException("missing counters " + prefix + "seed/offset for " + describe());
+        seed = s;
+        offset = o;
     }
 
     @Override

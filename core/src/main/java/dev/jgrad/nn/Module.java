@@ -42,6 +42,29 @@ public abstract class Module {
     /** Adds this module's named tensors under {@code prefix}. */
     protected void collectState(String prefix, Map<String, Tensor> out) {}
 
+    /**
+     * Integer state beside the tensors of {@link #stateDict()} (a dropout layer's position in its random
+     * stream), by state_dict-style name, so that a checkpoint can resume the run exactly.
+     */
+    public final Map<String, Long> counters() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        collectCounters("", out);
+        return out;
+    }
+
+    /** Restores what {@link #counters()} returned; a missing or unknown name is an error. */
+    public final void restoreCounters(Map<String, Long> counters) {
+        Map<String, Long> left = new LinkedHashMap<>(counters);
+        takeCounters("", left);
+        if (!left.isEmpty()) throw new IllegalArgumentException("unexpected counters " + left.keySet() + " for " + describe());
+    }
+
+    /** Adds this module's counters under {@code prefix}. */
+    protected void collectCounters(String prefix, Map<String, Long> out) {}
+
+    /** Sets this module's counters from {@code in}, removing each one it takes. */
+    protected void takeCounters(String prefix, Map<String, Long> in) {}
+
     /** The tensors an optimizer updates. */
     public List<Tensor> parameters() {
         List<Tensor> out = new ArrayList<>();

@@ -50,6 +50,16 @@ public final class Sequential extends Module {
     }
 
     @Override
+    protected void collectCounters(String prefix, Map<String, Long> out) {
+        for (int i = 0; i < layers.size(); i++) layers.get(i).collectCounters(prefix + i + ".", out);
+    }
+
+    @Override
+    protected void takeCounters(String prefix, Map<String, Long> in) {
+        for (int i = 0; i < layers.size(); i++) layers.get(i).takeCounters(prefix + i + ".", in);
+    }
+
+    @Override
     protected void setTraining(boolean on) {
         super.setTraining(on);
         for (Module m : layers) m.setTraining(on);
