@@ -48,6 +48,20 @@ public final class Adagrad extends Optimizer {
     }
 
     @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("step", t);
+        return out;
+    }
+
+    @Override
+    public void restoreCounters(Map<String, Long> counters) {
+        Long step = counters.get("step");
+        if (step == null || step < 0 || counters.size() != 1) throw new IllegalArgumentException("Adagrad needs exactly the counter 'step', got " + counters);
+        t = step;
+    }
+
+    @Override
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int i = 0; i < sum.length; i++) out.put(i + ".sum", sum[i]);
