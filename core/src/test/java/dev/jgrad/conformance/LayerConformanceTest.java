@@ -58,6 +58,7 @@ public abstract class LayerConformanceTest {
 
     @AfterAll
     void closeOnce() {
+        if (d == null) return;      // openDevice() skipped the suite (no such device here)
         DeviceMemory.release(d);
         d.close();
     }
