@@ -11,7 +11,11 @@ final class OpenClTestDevices {
 
     static Device openOpenCl() {
         Probe probe = new OpenClBackend().probe();
-        if (!probe.available()) Assumptions.abort("OpenCL unavailable: " + probe.unavailableReason());
+        if (!probe.available()) {
+            // surefire does not show why a whole class was aborted, so say it here
+            System.err.println("skipping OpenCL tests: " + probe.unavailableReason());
+            Assumptions.abort("OpenCL unavailable: " + probe.unavailableReason());
+        }
         return new OpenClBackend().open(0);
     }
 

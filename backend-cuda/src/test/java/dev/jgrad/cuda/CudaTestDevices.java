@@ -1,0 +1,21 @@
+package dev.jgrad.cuda;
+
+import dev.jgrad.backend.Device;
+import dev.jgrad.backend.Probe;
+import org.junit.jupiter.api.Assumptions;
+
+/** Opens the first CUDA GPU for a test class, or aborts it with the probe's reason. */
+final class CudaTestDevices {
+    private CudaTestDevices() {}
+
+    static Device openCuda() {
+        CudaBackend backend = new CudaBackend();
+        Probe probe = backend.probe();
+        if (!probe.available()) {
+            // surefire does not show why a whole class was aborted, so say it here
+            System.err.println("skipping CUDA tests: " + probe.unavailableReason());
+            Assumptions.abort("CUDA unavailable: " + probe.unavailableReason());
+        }
+        return backend.open(0);
+    }
+}
