@@ -1,6 +1,7 @@
 package dev.jgrad.bench;
 
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -21,7 +22,7 @@ public record BenchConfig(Set<Suite> suites, List<Integer> gemmSizes, int repeat
 
     public BenchConfig {
         suites = Set.copyOf(suites);
-        gemmSizes = List.copyOf(gemmSizes);
+        gemmSizes = List.copyOf(new LinkedHashSet<>(gemmSizes));   // a size given twice is benched once
         if (suites.isEmpty()) throw new IllegalArgumentException("no suite to run");
         if (repeats < 1) throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
         for (int size : gemmSizes) {

@@ -22,7 +22,7 @@ class BenchCommandTest {
         Path report = dir.resolve("bench.json");
         Path chart = dir.resolve("bench.svg");
         // cpu:1 never exists (the CPU is cpu:0), on any machine
-        CliRun r = CliRun.of("bench", "--quick", "--devices", "cpu,cpu:1", "--suite", "gemm,transfer", "--sizes", "32",
+        CliRun r = CliRun.of("bench", "--quick", "--devices", "cpu,cpu:1", "--suite", "gemm,transfer", "--sizes", "32,32",
                 "--repeats", "2", "--report", report.toString(), "--chart", chart.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.err().lines().anyMatch(l -> l.startsWith("skipping cpu:1: ") && l.contains("does not exist")), r.err());
@@ -32,7 +32,7 @@ class BenchCommandTest {
 
         Map<String, Object> json = JSON.std.mapFrom(Files.readString(report));
         List<?> results = (List<?>) json.get("results");
-        assertEquals(1 + 6 + 2, results.size(), "one square size, six MLP shapes, two transfer directions");
+        assertEquals(1 + 6 + 2, results.size(), "one square size (given twice, benched once), six MLP shapes, two transfer directions");
         for (Object o : results) {
             Map<?, ?> fig = (Map<?, ?>) o;
             assertEquals("ok", fig.get("status"), fig.toString());
