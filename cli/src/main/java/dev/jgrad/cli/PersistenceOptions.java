@@ -60,6 +60,7 @@ final class PersistenceOptions {
      * {@link SavedModel#RUN_OPTIONS}, may change). Returns null without {@code --resume}.
      */
     Checkpoint resumeInto(TrainCommand cmd) throws IOException {
+        validate();
         if (resume == null) return null;
         Checkpoint ckpt = Checkpoints.read(resume);
         SavedModel.describe(ckpt.metadata(), ckpt.file());
