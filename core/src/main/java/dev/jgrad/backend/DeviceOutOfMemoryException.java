@@ -28,6 +28,21 @@ public class DeviceOutOfMemoryException extends RuntimeException {
         return new DeviceOutOfMemoryException(deviceId, requestedBytes, Math.max(0, free), cause);
     }
 
+    /**
+     * A zeroed host array of {@code length} floats (parameters are initialised on the host), or this
+     * exception when the Java heap cannot hold it.
+     */
+    public static float[] hostFloats(String deviceId, long length) {
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(length + " values do not fit one tensor (at most " + (Integer.MAX_VALUE - 8) + ")");
+        }
+        try {
+            return new float[(int) length];
+        } catch (OutOfMemoryError e) {
+            throw javaHeap(deviceId, 4 * length, e);
+        }
+    }
+
     public String deviceId() {
         return deviceId;
     }

@@ -1,6 +1,7 @@
 package dev.jgrad.nn;
 
 import dev.jgrad.backend.Device;
+import dev.jgrad.backend.DeviceOutOfMemoryException;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.ops.Conv;
 import dev.jgrad.tensor.Tensor;
@@ -79,7 +80,7 @@ public class Conv2d extends Module {
     protected void place(Device device, SplittableRandom rng) {
         if (weight != null) weight.close();
         if (bias != null) bias.close();
-        float[] w = new float[out * in * kernel * kernel];
+        float[] w = DeviceOutOfMemoryException.hostFloats(device.info().id(), (long) out * in * kernel * kernel);
         (init == null ? Init.HE_UNIFORM : init).fill(w, in * kernel * kernel, out * kernel * kernel, rng);
         weight = Tensor.of(device, w, out, in, kernel, kernel).keep().requiresGrad(true);
         bias = hasBias ? Tensor.zeros(device, out).keep().requiresGrad(true) : null;

@@ -1,6 +1,7 @@
 package dev.jgrad.nn;
 
 import dev.jgrad.backend.Device;
+import dev.jgrad.backend.DeviceOutOfMemoryException;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.tensor.Tensor;
 
@@ -52,7 +53,7 @@ public class Linear extends Module {
     protected void place(Device device, SplittableRandom rng) {
         if (weight != null) weight.close();
         if (bias != null) bias.close();
-        float[] w = new float[out * in];
+        float[] w = DeviceOutOfMemoryException.hostFloats(device.info().id(), (long) out * in);
         (init == null ? Init.XAVIER_UNIFORM : init).fill(w, in, out, rng);
         weight = Tensor.of(device, w, out, in).keep().requiresGrad(true);
         bias = hasBias ? Tensor.zeros(device, out).keep().requiresGrad(true) : null;
