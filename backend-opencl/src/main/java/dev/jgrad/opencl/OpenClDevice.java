@@ -33,11 +33,13 @@ import static org.jocl.CL.clReleaseMemObject;
 
 /**
  * An OpenCL device: one in-order command queue on the device's shared {@link OpenClContext}. Kernels
- * are only enqueued; {@link #read} and {@link #synchronize} wait. Writes block until the data is on the
- * device, which with an in-order queue also waits for the kernels before them: writes happen once per
- * batch, so that is one wait per step.
+ * and writes are only enqueued (writes through staging buffers, {@link OpenClUploads}); {@link #read}
+ * and {@link #synchronize} wait.
  */
 public final class OpenClDevice extends KernelDevice {
+    /** Writes larger than this are copied synchronously instead of through a staging buffer. */
+    private static final long STAGED_WRITE_LIMIT = 64L << 20;
+
     private final OpenClContext cl;
     private final DeviceInfo info;
     private final cl_command_queue queue;
@@ -47,6 +49,7 @@ public final class OpenClDevice extends KernelDevice {
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     /** Bound where a kernel takes a buffer it will not read (no bias, no momentum). */
     private final cl_mem placeholder;
+    private final OpenClUploads uploads;
     private boolean closed;
 
     @SuppressWarnings("deprecation") // clCreateCommandQueue: the OpenCL 1.2 call, which every platform has
@@ -58,6 +61,7 @@ public final class OpenClDevice extends KernelDevice {
         this.tiling = tilingFor(maxWorkGroupSize);
         this.queue = org.jocl.CL.clCreateCommandQueue(cl.context(), cl.device(), 0, null);
         this.placeholder = ((OpenClBuffer) allocate(1)).mem();
+        this.uploads = new OpenClUploads(queue);
     }
 
     /** System property that overrides the GEMM tiling, "tileM,tileN,tileK,wptM,wptN": for tuning on a new device. */
@@ -114,8 +118,15 @@ public final class OpenClDevice extends KernelDevice {
     public void write(float[] src, int srcOffset, Buffer dst, int dstOffset, int length) {
         if (length == 0) return;
         checkRange(dst, dstOffset, length);
-        clEnqueueWriteBuffer(queue, OpenClBuffer.of(dst), CL_TRUE, (long) dstOffset * Sizeof.cl_float,
-                (long) length * Sizeof.cl_float, Pointer.to(src).withByteOffset((long) srcOffset * Sizeof.cl_float), 0, null, null);
+        if (srcOffset < 0 || srcOffset + length > src.length) throw new IndexOutOfBoundsException("source range past the array");
+        long dstByteOffset = (long) dstOffset * Sizeof.cl_float;
+        if ((long) length * Sizeof.cl_float > STAGED_WRITE_LIMIT) {
+            // a whole dataset: staging it would double its memory, so copy straight from the array, blocking
+            clEnqueueWriteBuffer(queue, OpenClBuffer.of(dst), CL_TRUE, dstByteOffset, (long) length * Sizeof.cl_float,
+                    Pointer.to(src).withByteOffset((long) srcOffset * Sizeof.cl_float), 0, null, null);
+        } else {
+            uploads.upload(src, srcOffset, OpenClBuffer.of(dst), dstByteOffset, length);
+        }
     }
 
     @Override
@@ -148,6 +159,7 @@ public final class OpenClDevice extends KernelDevice {
         if (closed) return;
         closed = true;
         clFinish(queue);
+        uploads.close();
         for (cl_kernel k : kernels.values()) clReleaseKernel(k);
         kernels.clear();
         clReleaseMemObject(placeholder);

@@ -238,6 +238,29 @@ class OpenClKernelTest {
         }
     }
 
+    /** Writes are queued from staging buffers: the host array may change right after, and staging slots are reused safely. */
+    @Test
+    void queuedWritesKeepTheValuesOfTheMomentTheyWereMade() {
+        int count = 11, n = 5000;
+        Buffer[] buffers = new Buffer[count];
+        float[] host = new float[n];
+        try {
+            for (int b = 0; b < count; b++) {
+                buffers[b] = cl.allocate(n);
+                java.util.Arrays.fill(host, b + 0.5f);
+                cl.write(host, 0, buffers[b], 0, n);
+                cl.axpby(n, 1f, buffers[b], 1f, buffers[b]); // doubles it, queued behind the write
+            }
+            java.util.Arrays.fill(host, -1f);
+            for (int b = 0; b < count; b++) {
+                float[] out = read(cl, buffers[b], n);
+                for (int i = 0; i < n; i += 999) assertEquals(2 * (b + 0.5f), out[i], "buffer " + b + " element " + i);
+            }
+        } finally {
+            for (Buffer b : buffers) if (b != null) cl.free(b);
+        }
+    }
+
     private static List<Float> asList(float[] v) {
         List<Float> l = new ArrayList<>();
         for (float f : v) l.add(f);
