@@ -98,10 +98,11 @@ final class Parallel implements AutoCloseable {
     }
 
     private void awaitWorkers() {
-        long spins = 0;
+        int spins = 0;
         while (pending.get() != 0) {
-            if (++spins < 1 << 20) Thread.onSpinWait();
-            else Thread.yield();              // a worker lost its core (the machine is shared): let it run
+            // after ~50 us of spinning a worker has probably lost its core (a busy machine): give ours up
+            if (++spins < 1 << 14) Thread.onSpinWait();
+            else Thread.yield();
         }
     }
 

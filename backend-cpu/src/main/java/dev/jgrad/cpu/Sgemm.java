@@ -24,8 +24,8 @@ final class Sgemm {
     /** Micro-tile: MR rows x NR columns (see {@link #kernel}). */
     static final int MR = 5;
     static final int NR = 2 * L;
-    /** A KC x NR panel of B stays in L1 (16 KiB with 8-float vectors). */
-    private static final int KC = 256;
+    /** A KC x NR panel of B stays in L1: 24 KiB (384 x 16 floats with 8-float vectors, 192 x 32 with 16). */
+    private static final int KC = 6144 / NR;
     /** An MC x KC block of A stays in L2. */
     private static final int MC = 190;
     /** A KC x NC block of B stays in L3. */
@@ -83,7 +83,7 @@ final class Sgemm {
             Arrays.fill(biasPad, n, padded, 0f);
         }
         int kBlocks = (k + KC - 1) / KC;
-        int kc = (k + kBlocks - 1) / kBlocks;          // balanced blocks: 784 -> 4 x 196, not 3 x 256 + 16
+        int kc = (k + kBlocks - 1) / kBlocks;          // balanced blocks: 784 -> 3 x 262, not 2 x 384 + 16
         Call call = new Call(transA, transB, m, n, k, a, b, c, accumulate, bias != null, act, actParam, kc);
 
         int threads = parallel.threads();
