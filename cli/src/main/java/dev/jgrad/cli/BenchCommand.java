@@ -51,13 +51,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report: every figure with median, min, max and repeats, or why it was not timed.")
     Path report;
 
-    @Option(names = "--chart", paramLabel = "FILE", description = "Write a chart, a bar chart per suite: FILE.svg or FILE.png.")
-    Path chart;
+    @Option(names = "--chart", paramLabel = "FILE",
+            description = "Write a chart, a bar chart per suite: FILE.svg or FILE.png (may be given twice, for both).")
+    List<Path> charts = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         BenchConfig config = config();
-        if (chart != null) BenchChart.Format.of(chart);   // a bad extension fails before minutes of benching
+        for (Path chart : charts) BenchChart.Format.of(chart);   // a bad extension fails before minutes of benching
         List<Backend> backends = Devices.backends();
         DeviceSelection selection = DeviceSelection.parse(devices, backends);
         List<DeviceComparison.Candidate> candidates = new ArrayList<>();
@@ -81,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
             ReportJson.write(result, report);
             System.out.println("wrote report " + report);
         }
-        if (chart != null) {
+        for (Path chart : charts) {
             BenchChart.write(result, chart);
             System.out.println("wrote chart " + chart);
         }

@@ -21,9 +21,10 @@ class BenchCommandTest {
     void benchesTheDevicesThatExistNamesTheOneThatDoesNotAndWritesReportAndChart(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("bench.json");
         Path chart = dir.resolve("bench.svg");
+        Path png = dir.resolve("bench.png");
         // cpu:1 never exists (the CPU is cpu:0), on any machine
         CliRun r = CliRun.of("bench", "--quick", "--devices", "cpu,cpu:1", "--suite", "gemm,transfer", "--sizes", "32,32",
-                "--repeats", "2", "--report", report.toString(), "--chart", chart.toString());
+                "--repeats", "2", "--report", report.toString(), "--chart", chart.toString(), "--chart", png.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.err().lines().anyMatch(l -> l.startsWith("skipping cpu:1: ") && l.contains("does not exist")), r.err());
         assertTrue(r.out().contains("not benched: cpu:1: "), r.out());
@@ -45,6 +46,8 @@ class BenchCommandTest {
         assertEquals("cpu:1", ((Map<?, ?>) ((List<?>) json.get("unavailable")).get(0)).get("device"));
         String svg = Files.readString(chart);
         assertTrue(svg.contains("<svg") && svg.trim().endsWith("</svg>"));
+        assertTrue(Files.size(png) > 1000);
+        assertTrue(r.out().contains("wrote chart " + png), r.out());
     }
 
     @ParameterizedTest
