@@ -1,0 +1,70 @@
+package dev.jgrad.cpu;
+
+import dev.jgrad.nn.Linear;
+import dev.jgrad.nn.ReLU;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.ops.Losses;
+import dev.jgrad.optim.SGD;
+import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.tensor.Scope;
+import dev.jgrad.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Training on the CPU gives bit-identical weights run to run and for any thread count: threads get fixed
+ * parts of each kernel's output (no work stealing) and every sum is taken in an order that does not
+ * depend on the split. The network is big enough that every GEMM and elementwise pass runs multi-threaded.
+ */
+class CpuThreadDeterminismTest {
+
+    @Test
+    void trainingIsBitIdenticalForOneTwoAndThreeThreads() {
+        List<float[]> one = train(1);
+        List<float[]> oneAgain = train(1);
+        List<float[]> two = train(2);
+        List<float[]> three = train(3);
+        for (int i = 0; i < one.size(); i++) {
+            assertArrayEquals(one.get(i), oneAgain.get(i), "parameter " + i + ": 1 thread, run twice");
+            assertArrayEquals(one.get(i), two.get(i), "parameter " + i + ": 2 threads vs 1");
+            assertArrayEquals(one.get(i), three.get(i), "parameter " + i + ": 3 threads vs 1");
+        }
+    }
+
+    /** Five SGD-with-momentum steps of a 784-512-256-10 MLP on fixed random batches; returns the parameters. */
+    private static List<float[]> train(int threads) {
+        CpuDevice device = new CpuDevice(CpuBackend.info(threads), threads);
+        try {
+            Sequential model = new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 256), new ReLU(),
+                    new Linear(256, 10));
+            model.to(device, 1234);
+            SGD sgd = new SGD(model.parameters(), 0.05f, 0.9f);
+            SplittableRandom rng = new SplittableRandom(99);
+            float[] x = new float[128 * 784];
+            float[] y = new float[128];
+            for (int step = 0; step < 5; step++) {
+                for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
+                for (int i = 0; i < y.length; i++) y[i] = rng.nextInt(10);
+                try (Scope scope = Scope.open()) {
+                    sgd.zeroGrad();
+                    Tensor loss = Losses.crossEntropy(model.forward(Tensor.of(device, x, 128, 784)), Tensor.of(device, y, 128));
+                    loss.backward();
+                    sgd.step();
+                }
+            }
+            List<float[]> params = new ArrayList<>();
+            for (Tensor p : model.parameters()) params.add(p.toArray());
+            assertEquals(6, params.size());
+            return params;
+        } finally {
+            DeviceMemory.release(device);
+            device.close();
+        }
+    }
+}
