@@ -5,13 +5,23 @@ import dev.jgrad.backend.Devices;
 import dev.jgrad.conformance.BackendConformanceTest;
 
 /**
- * The conformance suite on the CPU backend. Its comparisons with the reference compare the CPU with a
- * second CPU device (a determinism check); the analytic, finite-difference and training checks are the
- * ones that test the CPU kernels themselves.
+ * The conformance suite on the CPU backend. The device under test runs 3 threads, a count the reference
+ * (one per core) is unlikely to share, so the comparisons with the reference check that the parallel
+ * kernels split their ranges correctly; the analytic, finite-difference and training checks test the CPU
+ * kernels themselves.
  */
 class CpuConformanceTest extends BackendConformanceTest {
+    static final String THREADS = "3";
+
     @Override
     protected Device openDevice() {
-        return Devices.openSpec("cpu", Devices.backends(), msg -> {});
+        String previous = System.getProperty(CpuBackend.THREADS_PROPERTY);
+        System.setProperty(CpuBackend.THREADS_PROPERTY, THREADS);
+        try {
+            return Devices.openSpec("cpu", Devices.backends(), msg -> {});
+        } finally {
+            if (previous == null) System.clearProperty(CpuBackend.THREADS_PROPERTY);
+            else System.setProperty(CpuBackend.THREADS_PROPERTY, previous);
+        }
     }
 }

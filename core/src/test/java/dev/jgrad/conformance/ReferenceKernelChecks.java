@@ -136,6 +136,15 @@ final class ReferenceKernelChecks {
             tests.add(dynamicTest(op + " middle axis with full", () -> binaryCase(op + " middle axis with full", op, 105, middle, whole, tol)));
             // the ops' backward passes write into an operand (out aliases a)
             String inPlace = op + " in place, out aliasing a";
+            // large enough for the CPU's parallel path (and many GPU work-groups)
+            int bigRows = 300, bigCols = 257, big = bigRows * bigCols;
+            Form bigFull = new Form("full", Broadcast.full(big), big);
+            Form bigRow = new Form("row vector", new Broadcast(1, bigCols), bigCols);
+            Form bigCol = new Form("column vector", new Broadcast(bigCols, bigRows), bigRows);
+            for (Form f : new Form[]{bigRow, bigCol}) {
+                String name = op + " " + bigRows + "x" + bigCols + " full with " + f.name();
+                tests.add(dynamicTest(name, () -> binaryCase(name, op, big, bigFull, f, tol)));
+            }
             tests.add(dynamicTest(inPlace, () -> {
                 SeededArrays rnd = new SeededArrays(op.ordinal() + 500);
                 float[] a = rnd.uniform(n, -2, 2);
@@ -424,13 +433,12 @@ final class ReferenceKernelChecks {
     Stream<DynamicTest> sgdStep() {
         // momentum, nesterov, weight decay
         float[][] variants = {{0f, 0, 0f}, {0f, 0, 0.05f}, {0.9f, 0, 0f}, {0.9f, 1, 0f}, {0.9f, 0, 0.01f}, {0.9f, 1, 0.01f}};
-        int n = 1031;
         List<DynamicTest> tests = new ArrayList<>();
-        for (float[] v : variants) {
+        for (int n : new int[]{1031, 70001}) for (float[] v : variants) {
             float momentum = v[0];
             boolean nesterov = v[1] != 0;
             float wd = v[2];
-            String name = String.format("sgdStep x3 momentum=%s nesterov=%s weightDecay=%s", momentum, nesterov, wd);
+            String name = String.format("sgdStep x3 n=%d momentum=%s nesterov=%s weightDecay=%s", n, momentum, nesterov, wd);
             tests.add(dynamicTest(name, () -> {
                 SeededArrays rnd = new SeededArrays(name.hashCode());
                 float[] p = rnd.uniform(n, -1, 1);
@@ -449,12 +457,11 @@ final class ReferenceKernelChecks {
 
     Stream<DynamicTest> adamStep() {
         float[][] variants = {{0f, 0}, {0.01f, 0}, {0.01f, 1}};   // weight decay, decoupled (AdamW)
-        int n = 1031;
         List<DynamicTest> tests = new ArrayList<>();
-        for (float[] v : variants) {
+        for (int n : new int[]{1031, 70001}) for (float[] v : variants) {
             float wd = v[0];
             boolean decoupled = v[1] != 0;
-            String name = String.format("adamStep x3 weightDecay=%s decoupled=%s", wd, decoupled);
+            String name = String.format("adamStep x3 n=%d weightDecay=%s decoupled=%s", n, wd, decoupled);
             tests.add(dynamicTest(name, () -> {
                 SeededArrays rnd = new SeededArrays(name.hashCode());
                 float[] p = rnd.uniform(n, -1, 1);
