@@ -3,6 +3,7 @@
 # compute_90 PTX that newer GPUs JIT-compile), which the cuda backend loads with cuModuleLoadData.
 # Called by Maven (exec-maven-plugin) in generate-resources:  build-cuda-kernels.sh SRC_DIR OUT_DIR
 # Without nvcc the build goes on: the cuda backend then reports "built without CUDA kernels".
+# NVCC=/path/to/nvcc picks a compiler; NVCC=none builds without CUDA kernels on purpose.
 set -euo pipefail
 src=$1
 out=$2
@@ -10,6 +11,7 @@ fatbin=$out/jgrad_kernels.fatbin
 sources=(prelude_cuda.h common.h elementwise.cl reduce.cl softmax.cl losses.cl optim.cl gemm.cl conv.cl pool.cl batchnorm.cl dropout.cl)
 
 find_nvcc() {
+    if [[ "${NVCC:-}" == none ]]; then return; fi
     if [[ -n "${NVCC:-}" && -x "$NVCC" ]]; then echo "$NVCC"; return; fi
     if command -v nvcc >/dev/null 2>&1; then command -v nvcc; return; fi
     local d
@@ -20,7 +22,11 @@ find_nvcc() {
 
 nvcc=$(find_nvcc || true)
 if [[ -z "$nvcc" ]]; then
-    echo "[jgrad-kernels] nvcc not found (PATH, \$NVCC, \$CUDA_HOME/bin, /usr/local/cuda*/bin): building without CUDA kernels"
+    if [[ "${NVCC:-}" == none ]]; then
+        echo "[jgrad-kernels] NVCC=none: building without CUDA kernels"
+    else
+        echo "[jgrad-kernels] nvcc not found (PATH, \$NVCC, \$CUDA_HOME/bin, /usr/local/cuda*/bin): building without CUDA kernels"
+    fi
     rm -f "$fatbin"
     exit 0
 fi
@@ -43,6 +49,7 @@ for f in "${sources[@]}"; do echo "#include \"$src/$f\""; done > "$unit"
     -gencode arch=compute_80,code=sm_80 \
     -gencode arch=compute_90,code=sm_90 \
     -gencode arch=compute_90,code=compute_90 \
-    -o "$work/jgrad_kernels.fatbin" "$unit"
+    -o "$work/jgrad_kernels.fatbin" "$unit" \
+    || { echo "[jgrad-kernels] $nvcc could not compile the CUDA kernels (above); fix that, or build with NVCC=none to go without them" >&2; exit 1; }
 mv "$work/jgrad_kernels.fatbin" "$fatbin"
 echo "[jgrad-kernels] compiled CUDA kernels with $nvcc for sm_80, sm_90 (+compute_90 PTX): $(stat -c %s "$fatbin") bytes"
