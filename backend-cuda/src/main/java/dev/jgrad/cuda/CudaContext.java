@@ -24,13 +24,15 @@ final class CudaContext {
     private final CUcontext context = new CUcontext();
     private final CUmodule module = new CUmodule();
     private final Map<String, CUfunction> functions = new HashMap<>();
+    /** The context each thread last made current, so that switching is one JNI call and only when needed. */
+    private static final ThreadLocal<CudaContext> CURRENT = new ThreadLocal<>();
 
     /** Retains the primary context of GPU {@code ordinal} and loads {@code fatbin} into it; throws CudaException. */
     CudaContext(int ordinal, byte[] fatbin) {
         this.ordinal = ordinal;
         cuDeviceGet(device, ordinal);
         cuDevicePrimaryCtxRetain(context, device);
-        cuCtxSetCurrent(context);
+        makeCurrent();
         cuModuleLoadData(module, fatbin);
     }
 
@@ -42,9 +44,12 @@ final class CudaContext {
         return context;
     }
 
-    /** Makes this context current on the calling thread. */
+    /** Makes this context current on the calling thread (a no-op when it already is). */
     void makeCurrent() {
-        cuCtxSetCurrent(context);
+        if (CURRENT.get() != this) {
+            cuCtxSetCurrent(context);
+            CURRENT.set(this);
+        }
     }
 
     synchronized CUfunction function(String name) {

@@ -35,7 +35,6 @@ public final class CudaDevice extends KernelDevice {
     private final CUstream stream = new CUstream();
     private final PinnedUploads uploads;
     private final CUdeviceptr placeholder;
-    private Thread currentOn;
     private boolean closed;
 
     CudaDevice(CudaContext cuda, DeviceInfo info) {
@@ -47,13 +46,9 @@ public final class CudaDevice extends KernelDevice {
         this.placeholder = CudaBuffer.of(allocate(1));
     }
 
-    /** Makes the context current on the calling thread (a device may be handed from thread to thread). */
+    /** Makes the GPU's context current on the calling thread: a device may be handed between threads, and a thread may use several GPUs. */
     private void current() {
-        Thread t = Thread.currentThread();
-        if (t != currentOn) {
-            cuda.makeCurrent();
-            currentOn = t;
-        }
+        cuda.makeCurrent();
     }
 
     @Override
