@@ -20,7 +20,7 @@ public record GemmCase(String name, boolean transA, boolean transB, int m, int n
     static final int[] MLP_WIDTHS = {784, 512, 256, 10};
 
     public static GemmCase square(int size, long seed) {
-        return new GemmCase(size + "x" + size + "x" + size, false, false, size, size, size, seed);
+        return new GemmCase("square " + size, false, false, size, size, size, seed);
     }
 
     /** Forward, input-gradient and weight-gradient GEMMs of the reference MLP's first two layers (the third is tiny). */
@@ -30,11 +30,16 @@ public record GemmCase(String name, boolean transA, boolean transB, int m, int n
             int in = MLP_WIDTHS[layer];
             int outW = MLP_WIDTHS[layer + 1];
             String fc = "fc" + (layer + 1);
-            out.add(new GemmCase(fc + " fwd", false, true, MLP_BATCH, outW, in, seed));
-            out.add(new GemmCase(fc + " dX", false, false, MLP_BATCH, in, outW, seed));
-            out.add(new GemmCase(fc + " dW", true, false, outW, in, MLP_BATCH, seed));
+            out.add(mlp(fc + " fwd", false, true, MLP_BATCH, outW, in, seed));
+            out.add(mlp(fc + " dX", false, false, MLP_BATCH, in, outW, seed));
+            out.add(mlp(fc + " dW", true, false, outW, in, MLP_BATCH, seed));
         }
         return out;
+    }
+
+    /** Named by layer and pass, then m x n x k. */
+    private static GemmCase mlp(String pass, boolean transA, boolean transB, int m, int n, int k, long seed) {
+        return new GemmCase(pass + " " + m + "x" + n + "x" + k, transA, transB, m, n, k, seed);
     }
 
     @Override

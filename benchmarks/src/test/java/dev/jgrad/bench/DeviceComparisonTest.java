@@ -71,8 +71,8 @@ class DeviceComparisonTest {
         assertTrue(report.anyFailed());
         String table = ResultTable.format(report);
         assertTrue(table.contains("FAILED"), table);
-        assertTrue(table.contains("wrong:0 gemm 16x16x16 FAILED (not timed): wrong result"), table);
-        assertTrue(log.stream().anyMatch(l -> l.contains("gemm fc1 fwd: FAILED, not timed")), String.join("\n", log));
+        assertTrue(table.contains("wrong:0 gemm square 16 FAILED (not timed): wrong result"), table);
+        assertTrue(log.stream().anyMatch(l -> l.contains("gemm fc1 fwd 128x512x784: FAILED, not timed")), String.join("\n", log));
     }
 
     @Test
@@ -151,8 +151,8 @@ class DeviceComparisonTest {
     void ratiosAreAgainstTheCpuDevicesMedian() {
         Stats cpu = new Stats(10, 9, 11, 3);
         Stats other = new Stats(25, 20, 30, 3);
-        BenchResult a = new BenchResult("cpu", Suite.GEMM, "64x64x64", "", BenchResult.Status.OK, cpu, 0, 1e-4, null);
-        BenchResult b = new BenchResult("opencl:0", Suite.GEMM, "64x64x64", "", BenchResult.Status.OK, other, 0, 1e-4, null);
+        BenchResult a = new BenchResult("cpu", Suite.GEMM, "square 64", "", BenchResult.Status.OK, cpu, 0, 1e-4, null);
+        BenchResult b = new BenchResult("opencl:0", Suite.GEMM, "square 64", "", BenchResult.Status.OK, other, 0, 1e-4, null);
         BenchReport report = new BenchReport(BenchConfig.quick(), java.time.Instant.EPOCH, "test", List.of(), List.of(), List.of(a, b));
         assertEquals(2.5, report.ratioToCpu(b).orElseThrow(), 1e-12);
         assertEquals(1.0, report.ratioToCpu(a).orElseThrow(), 1e-12);

@@ -28,7 +28,7 @@ class BenchCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.err().lines().anyMatch(l -> l.startsWith("skipping cpu:1: ") && l.contains("does not exist")), r.err());
         assertTrue(r.out().contains("not benched: cpu:1: "), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("gemm") && l.contains("32x32x32") && l.contains("1.00x")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("gemm") && l.contains("square 32") && l.contains("1.00x")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("transfer") && l.contains("host to device") && l.contains("GB/s")), r.out());
 
         Map<String, Object> json = JSON.std.mapFrom(Files.readString(report));
