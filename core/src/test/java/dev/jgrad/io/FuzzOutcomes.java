@@ -30,16 +30,23 @@ final class FuzzOutcomes {
 
     private final String name;
     private final long allocationPerInputByte;
+    private final double valuesPerInputByte;
     private final Map<String, Integer> rejected = new TreeMap<>();
     private final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private int inputs;
     private int loaded;
     private long slowestNanos;
+    private long totalNanos;
     private long mostAllocated;
 
-    FuzzOutcomes(String name, long allocationPerInputByte) {
+    /**
+     * @param allocationPerInputByte bytes a reader may allocate per input byte (beyond a fixed allowance)
+     * @param valuesPerInputByte     values a loaded input may hold per input byte (compressed input holds more)
+     */
+    FuzzOutcomes(String name, long allocationPerInputByte, double valuesPerInputByte) {
         this.name = name;
         this.allocationPerInputByte = allocationPerInputByte;
+        this.valuesPerInputByte = valuesPerInputByte;
         assertTrue(threads.isThreadAllocatedMemorySupported(), "the JVM must report per-thread allocation");
         threads.setThreadAllocatedMemoryEnabled(true);
     }
@@ -52,7 +59,7 @@ final class FuzzOutcomes {
         try {
             long floats = reader.read(input);
             loaded++;
-            assertTrue(floats <= input.length, how + ": " + floats + " values out of " + input.length + " bytes");
+            assertTrue(floats <= input.length * valuesPerInputByte, how + ": " + floats + " values out of " + input.length + " bytes");
         } catch (DataFormatException e) {
             String m = e.getMessage();
             assertFalse(m == null || m.isBlank() || m.contains("\n"), how + ": message must be one line: " + m);
@@ -63,6 +70,7 @@ final class FuzzOutcomes {
         long nanos = System.nanoTime() - start;
         long allocated = threads.getThreadAllocatedBytes(tid) - allocatedBefore;
         slowestNanos = Math.max(slowestNanos, nanos);
+        totalNanos += nanos;
         mostAllocated = Math.max(mostAllocated, allocated - (long) input.length * allocationPerInputByte);
         if (nanos > SLOW_NANOS) fail(name + " fuzz: " + how + " took " + nanos / 1e6 + " ms on " + input.length + " bytes");
         if (allocated > FIXED_ALLOWANCE + (long) input.length * allocationPerInputByte) {
@@ -75,7 +83,7 @@ final class FuzzOutcomes {
     private static String category(String message) {
         String m = message.substring(message.indexOf(": ") + 2);
         for (String end : new String[] {": ", " ("}) if (m.indexOf(end) > 0) m = m.substring(0, m.indexOf(end));
-        m = m.replaceAll("\"[^\"]*\"", "\"_\"").replaceAll("dtype \\S+", "dtype X").replaceAll("-?\\d+", "N");
+        m = m.replaceAll("0x[0-9a-fA-F]+", "H").replaceAll("\"[^\"]*\"", "\"_\"").replaceAll("dtype \\S+", "dtype X").replaceAll("-?\\d+", "N");
         return m.length() > 70 ? m.substring(0, 70) : m;
     }
 
@@ -94,8 +102,8 @@ final class FuzzOutcomes {
     String summary() {
         StringBuilder b = new StringBuilder();
         b.append(String.format("%s fuzz: %d inputs: %d loaded, %d rejected with DataFormatException, 0 other outcomes; "
-                        + "slowest %.1f ms, most allocated beyond %d B per input byte: %d B%n",
-                name, inputs, loaded, rejectedCount(), slowestNanos / 1e6, allocationPerInputByte, mostAllocated));
+                        + "%.1f s in all, slowest %.1f ms; most allocated beyond %d B per input byte: %d B%n",
+                name, inputs, loaded, rejectedCount(), totalNanos / 1e9, slowestNanos / 1e6, allocationPerInputByte, mostAllocated));
         rejected.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .forEach(e -> b.append(String.format("  %6d  %s%n", e.getValue(), e.getKey())));
         return b.toString();

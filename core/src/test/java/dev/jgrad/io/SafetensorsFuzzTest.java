@@ -47,7 +47,7 @@ class SafetensorsFuzzTest {
         Mutator mutator = new Mutator(20261122L, seeds);
         SplittableRandom rng = new SplittableRandom(8);
         // F16 and BF16 give two floats per two bytes, on top of the bytes themselves and the header's parse
-        FuzzOutcomes outcomes = new FuzzOutcomes("safetensors", 48);
+        FuzzOutcomes outcomes = new FuzzOutcomes("safetensors", 48, 1);
         for (int i = 0; i < INPUTS; i++) {
             Mutator.Mutant m = rng.nextBoolean() ? mutator.next() : headerMutant(rng, mutator, seeds);
             String how = "input " + i + " (" + m.how() + ")";
