@@ -5,7 +5,12 @@ import dev.jgrad.backend.Device;
 import dev.jgrad.backend.Devices;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Datasets;
+import dev.jgrad.data.Split;
 import dev.jgrad.io.ModelFiles;
+import dev.jgrad.nn.ModelSpec;
+import dev.jgrad.optim.Adam;
+import dev.jgrad.train.Trainer;
+import dev.jgrad.train.TrainingListener;
 import dev.jgrad.nn.Module;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
@@ -17,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +39,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class PyTorchInteropTest {
     private static final String PYTHON = "/usr/bin/python3";
     private static final int HIDDEN = 32;
+    private static final String CNN = "conv(4,3)-batchnorm-relu-maxpool(2)-flatten-dropout(0.25)-dense(10)";
     /** Float32 sums in a different order: differences of a few ulps of the logits' magnitude. */
     private static final float TOLERANCE = 1e-4f;
 
@@ -48,15 +55,7 @@ class PyTorchInteropTest {
 
         Dataset test = Datasets.digits().test();
         writeFloats(dir.resolve("inputs.f32"), test.features());
-        Path script = dir.resolve("torch_interop.py");
-        try (InputStream in = PyTorchInteropTest.class.getResourceAsStream("torch_interop.py")) {
-            Files.copy(in, script);
-        }
-        Path log = dir.resolve("python.log");
-        Process p = new ProcessBuilder(PYTHON, script.toString(), dir.toString(), Integer.toString(HIDDEN))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "python did not finish");
-        assertEquals(0, p.exitValue(), "python failed:\n" + Files.readString(log));
+        Path log = runPython(dir, "mlp:" + HIDDEN);
 
         try (Device cpu = Devices.open("cpu", line -> {})) {
             // jgrad -> PyTorch
@@ -76,6 +75,44 @@ class PyTorchInteropTest {
         // and the CLI starts training from the PyTorch file
         CliRun init = CliRun.of("train", "--device", "cpu", "--model", "mlp:" + HIDDEN, "--epochs", "1", "--init", dir.resolve("torch.safetensors").toString());
         assertEquals(0, init.exitCode(), init.err());
+    }
+
+    @Test
+    void convolutionalModelWithBatchNormAndDropoutCrosses(@TempDir Path dir) throws Exception {
+        String missing = torchMissing();
+        assumeTrue(missing == null, "PyTorch interop test skipped: " + missing + " (install python3-torch)");
+        Split data = Datasets.digits();
+        ModelSpec spec = ModelSpec.parse(CNN, "relu");
+        try (Device cpu = Devices.open("cpu", line -> {})) {
+            // trained a little, so that the batch-norm running statistics are not their initial values
+            Module net = spec.build(spec.inputShapeFor(64), 10).to(cpu, 2);
+            new Trainer(net, new Adam(net.parameters(), 0.01f), cpu, 64, 2).fit(data.train(), null, 1, new TrainingListener() {});
+            ModelFiles.save(dir.resolve("jgrad.safetensors"), net, Map.of());
+            writeFloats(dir.resolve("inputs.f32"), data.test().features());
+            Path log = runPython(dir, "cnn");
+
+            String there = compare("jgrad CNN in PyTorch", logits(net, cpu, data.test()),
+                    readFloats(dir.resolve("torch_logits_of_jgrad.f32")), data.test().size());
+            Module fromTorch = spec.build(spec.inputShapeFor(64), 10).to(cpu, 7);
+            ModelFiles.load(dir.resolve("torch.safetensors"), fromTorch);
+            String back = compare("PyTorch CNN in jgrad", logits(fromTorch, cpu, data.test()),
+                    readFloats(dir.resolve("torch_logits.f32")), data.test().size());
+            System.out.printf("pytorch interop (%s): %s; jgrad->torch: %s; torch->jgrad: %s%n", CNN, Files.readString(log).strip(), there, back);
+        }
+    }
+
+    private static Path runPython(Path dir, String arch) throws Exception {
+        Path script = dir.resolve("torch_interop.py");
+        if (!Files.exists(script)) {
+            try (InputStream in = PyTorchInteropTest.class.getResourceAsStream("torch_interop.py")) {
+                Files.copy(in, script);
+            }
+        }
+        Path log = dir.resolve("python.log");
+        Process p = new ProcessBuilder(PYTHON, script.toString(), dir.toString(), arch).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "python did not finish");
+        assertEquals(0, p.exitValue(), "python failed:\n" + Files.readString(log));
+        return log;
     }
 
     /** Asserts the logits agree to {@link #TOLERANCE} and every arg-max prediction agrees; returns the figures. */

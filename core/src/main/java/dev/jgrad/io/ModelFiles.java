@@ -2,9 +2,11 @@ package dev.jgrad.io;
 
 import dev.jgrad.data.DataFormatException;
 import dev.jgrad.nn.Module;
+import dev.jgrad.tensor.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,6 +15,8 @@ import java.util.Map;
  * later {@code eval} or {@code predict} needs, and a {@code torch.nn.Sequential} of the same layers loads it.
  */
 public final class ModelFiles {
+    private static final String NUM_BATCHES_TRACKED = "num_batches_tracked";
+
     private ModelFiles() {}
 
     /** Writes the model atomically; refuses a model holding NaN or infinite values. */
@@ -35,8 +39,14 @@ public final class ModelFiles {
         return f;
     }
 
-    /** Loads already-read weights; {@code source} names them in messages. */
+    /**
+     * Loads already-read weights; {@code source} names them in messages. PyTorch's BatchNorm counter
+     * {@code num_batches_tracked}, which jgrad does not keep, is ignored.
+     */
     public static void load(SafetensorsFile f, String source, Module model) throws DataFormatException {
-        StateDicts.load(model.stateDict(), f.tensors(), source, "model " + model.describe());
+        Map<String, Tensor> target = model.stateDict();
+        Map<String, HostArray> arrays = new LinkedHashMap<>(f.tensors());
+        arrays.keySet().removeIf(name -> name.endsWith(NUM_BATCHES_TRACKED) && !target.containsKey(name));
+        StateDicts.load(target, arrays, source, "model " + model.describe());
     }
 }

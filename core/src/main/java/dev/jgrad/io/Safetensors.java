@@ -42,7 +42,7 @@ import java.util.Set;
  * <p>Reading trusts nothing in the file: every number in the header is checked against the file's size
  * before anything is allocated, the tensors must tile the data section exactly (no gaps, overlaps or
  * trailing bytes), and every problem is a {@link DataFormatException} naming the file. Jgrad writes F32;
- * it reads F32 and converts F16, BF16 and F64.
+ * it reads F32 and converts F16, BF16, F64, I64 and I32.
  */
 public final class Safetensors {
     /** Larger headers are refused: real ones are kilobytes, and the header is read into memory whole. */
@@ -108,9 +108,12 @@ public final class Safetensors {
 
     private record Header(List<Entry> entries, Map<String, String> metadata) {}
 
-    /** The element types jgrad can read, with their sizes in bytes. */
+    /**
+     * The element types jgrad can read, with their sizes in bytes. Integers become floats (exactly up to
+     * 2^24): PyTorch stores counters such as BatchNorm's {@code num_batches_tracked} as I64.
+     */
     private enum DType {
-        F32(4), F16(2), BF16(2), F64(8);
+        F32(4), F16(2), BF16(2), F64(8), I64(8), I32(4);
         final int bytes;
 
         DType(int bytes) {
@@ -184,7 +187,7 @@ public final class Safetensors {
                         dtype = DType.valueOf(d);
                     } catch (IllegalArgumentException e) {
                         throw bad(source, "tensor \"" + clip(name) + "\" has dtype " + clip(d)
-                                + ", which jgrad does not read (it reads F32, F16, BF16, F64)");
+                                + ", which jgrad does not read (it reads F32, F16, BF16, F64, I64, I32)");
                     }
                 }
                 case "shape" -> shape = readLongs(p, value, name, "shape", source);
@@ -289,6 +292,12 @@ public final class Safetensors {
                 }
                 case BF16 -> {
                     for (int i = 0; i < n; i++) out[done + i] = Float.intBitsToFloat((chunk.getShort() & 0xffff) << 16);
+                }
+                case I64 -> {
+                    for (int i = 0; i < n; i++) out[done + i] = (float) chunk.getLong();
+                }
+                case I32 -> {
+                    for (int i = 0; i < n; i++) out[done + i] = (float) chunk.getInt();
                 }
             }
             done += n;

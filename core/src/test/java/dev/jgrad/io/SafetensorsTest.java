@@ -82,6 +82,16 @@ class SafetensorsTest {
     }
 
     @Test
+    void readsIntegerTensorsAsFloats() throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(8 + 8).order(ByteOrder.LITTLE_ENDIAN).putLong(1234).putInt(-5).putInt(7);
+        String header = "{\"1.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]},"
+                + "\"i\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[8,16]}}";
+        SafetensorsFile f = Safetensors.decode(file(header, data.array()), "ints");
+        assertArrayEquals(new float[] {1234}, f.tensors().get("1.num_batches_tracked").values());
+        assertArrayEquals(new float[] {-5, 7}, f.tensors().get("i").values());
+    }
+
+    @Test
     void tensorsMayBeStoredInAnyOrder() throws IOException {
         ByteBuffer data = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putFloat(1).putFloat(2).putFloat(3);
         String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]},"
@@ -108,7 +118,7 @@ class SafetensorsTest {
         assertTrue(rejects("[]", 0).contains("not a JSON object"));
         assertTrue(rejects("{\"a\":", 0).contains("not valid JSON"));
         assertTrue(rejects("{} {}", 0).contains("after the header"));
-        assertTrue(rejects("{" + entry("a", "I64", "[1]", 0, 8) + "}", 8).contains("dtype I64"));
+        assertTrue(rejects("{" + entry("a", "U8", "[1]", 0, 1) + "}", 1).contains("dtype U8"));
         assertTrue(rejects("{\"a\":{\"dtype\":\"F32\",\"shape\":[1]}}", 4).contains("lacks data_offsets"));
         assertTrue(rejects("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":1}}", 4).contains("unknown field"));
         assertTrue(rejects("{" + entry("a", "F32", "[-1]", 0, 4) + "}", 4).contains("non-negative"));
