@@ -171,6 +171,12 @@ public abstract class BackendConformanceTest {
         new AnalyticKernelChecks(device).adamKnownSteps();
     }
 
+    @Test
+    @DisplayName("SGD (plain, momentum, Nesterov), Adam and AdamW take their closed-form steps on a constant gradient")
+    void optimizersTakeClosedFormSteps() {
+        new OptimizerChecks(device).closedFormSteps();
+    }
+
     // ---- autograd against finite differences ------------------------------------------------------
 
     @TestFactory

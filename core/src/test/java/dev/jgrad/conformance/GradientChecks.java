@@ -98,6 +98,10 @@ final class GradientChecks {
             int[] bShape = tb ? new int[]{n, k} : new int[]{k, n};
             tests.add(check(name, in -> MatMul.matmul(in[0], in[1], ta, tb), wrt("A", a, aShape), wrt("B", b, bShape)));
         }
+        // both operands the same tensor: both gradient writes land in one buffer
+        float[] x = new SeededArrays(61).uniform(m * k, -1, 1);
+        tests.add(check("matmul X X^T (one input as both operands)", in -> MatMul.matmul(in[0], in[0], false, true), wrt("X", x, m, k)));
+        tests.add(check("matmul X^T X (one input as both operands)", in -> MatMul.matmul(in[0], in[0], true, false), wrt("X", x, m, k)));
     }
 
     private void linear(List<DynamicTest> tests) {
