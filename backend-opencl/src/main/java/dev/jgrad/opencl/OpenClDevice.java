@@ -43,7 +43,6 @@ public final class OpenClDevice extends KernelDevice {
     private final OpenClContext cl;
     private final DeviceInfo info;
     private final cl_command_queue queue;
-    private final long maxWorkGroupSize;
     private final int elementwiseGroup;
     private GemmTiling tiling;
     private final Map<String, cl_kernel> kernels = new HashMap<>();
@@ -56,7 +55,6 @@ public final class OpenClDevice extends KernelDevice {
     OpenClDevice(OpenClContext cl, DeviceInfo info, long maxWorkGroupSize) {
         this.cl = cl;
         this.info = info;
-        this.maxWorkGroupSize = maxWorkGroupSize;
         this.elementwiseGroup = (int) Math.min(ELEMENTWISE_GROUP, Long.highestOneBit(maxWorkGroupSize));
         this.tiling = tilingFor(maxWorkGroupSize);
         this.queue = org.jocl.CL.clCreateCommandQueue(cl.context(), cl.device(), 0, null);
@@ -205,9 +203,5 @@ public final class OpenClDevice extends KernelDevice {
         long[] size = new long[1];
         clGetKernelWorkGroupInfo(k, cl.device(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(size), null);
         return size[0];
-    }
-
-    long maxWorkGroupSize() {
-        return maxWorkGroupSize;
     }
 }
