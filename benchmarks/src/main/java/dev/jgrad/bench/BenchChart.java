@@ -38,7 +38,7 @@ import java.util.stream.Collectors;
  * image is SVG (through JFreeSVG) or PNG, chosen by the file's extension.
  */
 public final class BenchChart {
-    private static final int WIDTH = 1000;
+    private static final int WIDTH = 1200;
     private static final int PANEL_HEIGHT = 360;
     private static final Color[] PALETTE = {
             new Color(0x4C72B0), new Color(0xDD8452), new Color(0x55A868), new Color(0xC44E52), new Color(0x8172B3), new Color(0x937860)};
@@ -114,6 +114,13 @@ public final class BenchChart {
         }
         CategoryAxis cases = new CategoryAxis(null);
         cases.setMaximumCategoryLabelLines(2);
+        cases.setCategoryMargin(0.12);
+        // with one or two cases the bars would stand far apart across the whole width: keep them together
+        int caseCount = data.getColumnCount();
+        double sideMargin = caseCount == 1 ? 0.38 : caseCount == 2 ? 0.22 : 0.02;
+        cases.setLowerMargin(sideMargin);
+        cases.setUpperMargin(sideMargin);
+        cases.setMaximumCategoryLabelWidthRatio(1.1f);   // labels may reach into the gap between categories
         cases.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         NumberAxis values = new NumberAxis(suite.unit() + " (higher is better)");
         values.setUpperMargin(0.12);

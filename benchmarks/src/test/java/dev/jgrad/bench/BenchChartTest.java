@@ -44,7 +44,7 @@ class BenchChartTest {
         byte[] magic = {(byte) 0x89, 'P', 'N', 'G'};
         assertArrayEquals(magic, java.util.Arrays.copyOf(bytes, 4));
         java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
-        assertEquals(1000, image.getWidth());
+        assertEquals(1200, image.getWidth());
         assertEquals(720, image.getHeight());
     }
 
