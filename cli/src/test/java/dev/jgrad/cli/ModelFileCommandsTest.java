@@ -78,6 +78,55 @@ class ModelFileCommandsTest {
         assertTrue(init.out().contains("test accuracy " + accuracy + "%"), init.out());
     }
 
+    private static byte[] idx(int magic, int[] dims, byte[] data) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 4 * dims.length + data.length).putInt(magic);
+        for (int d : dims) b.putInt(d);
+        return b.put(data).array();
+    }
+
+    @Test
+    void predictReadsIdxImagesWithTheTrainingScaling(@TempDir Path dir) throws Exception {
+        // 4x4 images whose class is the brighter half (left 0, right 1)
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        int[] counts = {400, 100};
+        String[] names = {"train", "t10k"};
+        int[] testLabels = null;
+        for (int s = 0; s < 2; s++) {
+            byte[] pixels = new byte[counts[s] * 16];
+            byte[] labels = new byte[counts[s]];
+            for (int i = 0; i < counts[s]; i++) {
+                int label = rng.nextInt(2);
+                labels[i] = (byte) label;
+                for (int p = 0; p < 16; p++) {
+                    boolean bright = (p % 4 < 2) == (label == 0);
+                    pixels[i * 16 + p] = (byte) (bright ? 128 + rng.nextInt(128) : rng.nextInt(128));
+                }
+            }
+            Files.write(dir.resolve(names[s] + "-images-idx3-ubyte"), idx(0x803, new int[] {counts[s], 4, 4}, pixels));
+            Files.write(dir.resolve(names[s] + "-labels-idx1-ubyte"), idx(0x801, new int[] {counts[s]}, labels));
+            if (s == 1) {
+                testLabels = new int[counts[s]];
+                for (int i = 0; i < counts[s]; i++) testLabels[i] = labels[i];
+            }
+        }
+        Path model = dir.resolve("idx.safetensors");
+        CliRun train = CliRun.of("train", "--device", "cpu", "--data", dir.toString(), "--model", "mlp:8", "--epochs", "10", "--lr", "0.01",
+                "--save", model.toString());
+        assertEquals(0, train.exitCode(), train.err());
+        CliRun eval = CliRun.of("eval", "--device", "cpu", "--model", model.toString());
+        assertEquals(0, eval.exitCode(), eval.err());
+        Matcher m = Pattern.compile("accuracy ([0-9.]+)%").matcher(eval.out());
+        assertTrue(m.find(), eval.out());
+        CliRun predict = CliRun.of("predict", "--device", "cpu", "--model", model.toString(), dir.resolve("t10k-images-idx3-ubyte").toString());
+        assertEquals(0, predict.exitCode(), predict.err());
+        List<String> lines = predict.out().lines().toList();
+        assertEquals(testLabels.length, lines.size());
+        int correct = 0;
+        for (int i = 0; i < lines.size(); i++) if (Integer.parseInt(lines.get(i)) == testLabels[i]) correct++;
+        assertEquals(m.group(1), String.format(Locale.ROOT, "%.2f", 100.0 * correct / lines.size()), "predict and eval disagree");
+        assertTrue(correct > 80, "the model should learn the brighter half: " + correct + "/100");
+    }
+
     @Test
     void badModelFilesAndFlagsAreOneLineErrors(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("m.safetensors");
