@@ -43,7 +43,9 @@ final class OpenClDiscovery {
             CL.setExceptionsEnabled(true);
             candidates = candidates();
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            return new Result(List.of(), "no OpenCL runtime (libOpenCL.so could not be loaded: " + oneLine(e) + ")");
+            // JOCL dlopens the unversioned libOpenCL.so, which only the ICD loader's development package provides
+            return new Result(List.of(), "no OpenCL runtime: libOpenCL.so could not be loaded (" + oneLine(e)
+                    + "); install an ICD loader with its libOpenCL.so link and a driver, e.g. Debian's ocl-icd-opencl-dev and pocl-opencl-icd");
         } catch (CLException e) {
             return new Result(List.of(), "no OpenCL platform: " + oneLine(e)
                     + " (install an OpenCL runtime, e.g. Debian's pocl-opencl-icd)");
