@@ -62,4 +62,21 @@ class CudaProbeTest {
                 () -> Devices.openSpec("cuda", Devices.backends(), m -> {}));
         assertTrue(e.getMessage().contains(probe.unavailableReason()), e.getMessage());
     }
+
+    /** JCuda's load error is many lines; the reason keeps the one that names the missing library. */
+    @Test
+    void aMissingDriverIsNamedInOneLine() {
+        String jcudaMessage = """
+                Error while loading native library "JCudaDriver-12.0.0-linux-x86_64"
+                Operating system name: Linux
+                ---(start of nested stack traces)---
+                java.lang.UnsatisfiedLinkError: /tmp/libJCudaDriver-12.0.0-linux-x86_64.so: libcuda.so.1: cannot open shared object file: No such file or directory
+                ---(end of nested stack traces)---""";
+        assertEquals("no CUDA driver: libcuda.so.1 was not found (install the NVIDIA driver)",
+                CudaDiscovery.nativeLoadFailure(new UnsatisfiedLinkError(jcudaMessage)));
+        assertEquals("JCuda's native library could not load: libstdc++.so.6 was not found", CudaDiscovery.nativeLoadFailure(
+                new UnsatisfiedLinkError("x\n/tmp/libJCudaDriver.so: libstdc++.so.6: cannot open shared object file")));
+        assertEquals("JCuda's native library could not load: something else",
+                CudaDiscovery.nativeLoadFailure(new UnsatisfiedLinkError("something else\nmore")));
+    }
 }
