@@ -14,20 +14,24 @@ public final class HostMath {
         return ku / (1 - ku);
     }
 
-    /** Element (i, p) of op(A), where op(A) is [rows, cols] and A is stored transposed when {@code trans}. */
-    private static double at(float[] a, boolean trans, int rows, int cols, int i, int p) {
-        return trans ? a[p * rows + i] : a[i * cols + p];
+    /** x as a row-major [rows, cols] array, where x is stored [cols, rows] when {@code transposed}. */
+    private static float[] rowMajor(float[] x, boolean transposed, int rows, int cols) {
+        if (!transposed) return x;
+        float[] y = new float[rows * cols];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) y[r * cols + c] = x[c * rows + r];
+        return y;
     }
 
     /** C0 + op(A) op(B) in double (C0 null or ignored when not accumulating). */
     public static double[] gemm(boolean ta, boolean tb, int m, int n, int k, float[] a, float[] b, float[] c0, boolean accumulate) {
+        float[] opA = rowMajor(a, ta, m, k);        // [m, k]
+        float[] opBt = rowMajor(b, !tb, n, k);      // op(B)^T, [n, k]: both operands walked contiguously
         double[] c = new double[m * n];
-        double[] bRow = new double[k];
-        for (int j = 0; j < n; j++) {
-            for (int p = 0; p < k; p++) bRow[p] = at(b, tb, k, n, p, j);
-            for (int i = 0; i < m; i++) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
                 double s = accumulate ? c0[i * n + j] : 0;
-                for (int p = 0; p < k; p++) s += at(a, ta, m, k, i, p) * bRow[p];
+                for (int p = 0, ai = i * k, bj = j * k; p < k; p++) s += (double) opA[ai + p] * opBt[bj + p];
                 c[i * n + j] = s;
             }
         }
