@@ -5,7 +5,8 @@ import org.junit.jupiter.api.Assertions;
 /**
  * Element-wise closeness: |actual - expected| <= atol + rtol*|expected| (+ an optional per-element
  * allowance, for error bounds that depend on the data, such as a dot product's). A NaN in either array
- * always fails, so an output a kernel forgot to write (tests pre-fill outputs with NaN) cannot pass.
+ * always fails, so an output a kernel forgot to write (tests pre-fill outputs with NaN) cannot pass; an
+ * infinity matches only the same infinity.
  */
 public record Tolerance(double atol, double rtol) {
     /** The unit roundoff of float32: a correctly rounded operation has relative error at most U. */
@@ -35,8 +36,8 @@ public record Tolerance(double atol, double rtol) {
             double a = actual[i];
             double allowed = atol + rtol * Math.abs(e) + (extraAtol == null ? 0 : extraAtol[i]);
             double ratio;
-            if (Double.isNaN(e) || Double.isNaN(a)) ratio = Double.POSITIVE_INFINITY;
-            else if (e == a) ratio = 0;
+            if (e == a) ratio = 0;                                  // infinities only match themselves
+            else if (!Double.isFinite(e) || !Double.isFinite(a)) ratio = Double.POSITIVE_INFINITY;
             else ratio = Math.abs(a - e) / allowed;   // allowed == 0 gives infinity: exact required
             if (ratio > 1) {
                 bad++;
