@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Training on the CPU gives bit-identical weights run to run and for any thread count: threads get fixed
  * parts of each kernel's output (no work stealing) and every sum is taken in an order that does not
- * depend on the split. The network is big enough that every GEMM and elementwise pass runs multi-threaded.
+ * depend on the split. The network is big enough that its large GEMMs and the update of its first layer run
+ * multi-threaded.
  */
 class CpuThreadDeterminismTest {
 
