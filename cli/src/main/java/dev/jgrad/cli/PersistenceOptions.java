@@ -102,12 +102,14 @@ final class PersistenceOptions {
         if (init != null) ModelFiles.load(init, net);
         if (resumed != null) {
             resumed.restore(net, opt);
+            resumed.restore(trainer.earlyStopping(), net);
             trainer.resumeAt(resumed.position());
             System.out.printf(Locale.ROOT, "resuming %s at epoch %d, example %d, step %d%n", resume, resumed.position().epoch(),
                     resumed.position().samplesDone(), resumed.position().step());
         }
         DivergenceGuard guard = DivergenceGuard.forDevice(net, device);
-        trainer.onStep(checkpointDir == null ? guard : new CheckpointHook(checkpointDir, checkpointEvery, net, opt, metadata, guard));
+        trainer.onStep(checkpointDir == null ? guard
+                : new CheckpointHook(checkpointDir, checkpointEvery, net, opt, metadata, guard).withEarlyStopping(trainer.earlyStopping()));
     }
 
     /** With {@code --save}: writes the trained model. */

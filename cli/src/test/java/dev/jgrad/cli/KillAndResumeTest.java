@@ -18,21 +18,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A training run killed with SIGKILL at a random moment (after its first checkpoint) and resumed with
- * {@code --resume} ends with exactly the bytes of the same run left alone: weights, and the metadata.
+ * {@code --resume} ends with exactly the bytes of the same run left alone: the saved model and the last
+ * checkpoint (weights, optimizer state, position, metadata).
  */
 class KillAndResumeTest {
     private static final int ROUNDS = 3;
-    private static final String[] RUN = {"train", "--device", "cpu", "--threads", "2", "--data", "digits", "--model", "mlp:256,128",
-            "--epochs", "4", "--batch", "16", "--optimizer", "adam", "--seed", "11", "--checkpoint-every", "7"};
+    /** Every kind of state a run carries: batch-norm statistics, a dropout stream, Adam's moments and step, a schedule, early stopping. */
+    private static final String[] RUN = {"train", "--device", "cpu", "--threads", "2", "--data", "digits",
+            "--model", "dense(256)-batchnorm-relu-dropout(0.2)-dense(128)-relu-dense(10)", "--epochs", "5", "--batch", "16",
+            "--optimizer", "adam", "--schedule", "cosine:5", "--clip-norm", "5", "--early-stopping", "2", "--seed", "11",
+            "--checkpoint-every", "7"};
 
     @Test
     void killedRunResumedEqualsUninterruptedRunBitForBit(@TempDir Path dir) throws Exception {
         Path reference = dir.resolve("reference.safetensors");
-        long start = System.nanoTime();
-        int code = ChildJvm.run(dir.resolve("reference.log"), List.of(), with("--checkpoint-dir", dir.resolve("ref-ckpt").toString(),
+        Path referenceCkpt = dir.resolve("ref-ckpt");
+        Process ref = ChildJvm.start(dir.resolve("reference.log"), List.of(), with("--checkpoint-dir", referenceCkpt.toString(),
                 "--save", reference.toString()));
-        long referenceMillis = (System.nanoTime() - start) / 1_000_000;
-        assertEquals(0, code, ChildJvm.output(dir.resolve("reference.log")));
+        awaitCheckpoint(ref, referenceCkpt, dir.resolve("reference.log"));
+        long firstCheckpoint = System.nanoTime();
+        assertTrue(ref.waitFor(300, TimeUnit.SECONDS), "the reference run did not finish");
+        // the span in which a kill interrupts the run: from its first checkpoint to its end
+        long windowMillis = (System.nanoTime() - firstCheckpoint) / 1_000_000;
+        assertEquals(0, ref.exitValue(), ChildJvm.output(dir.resolve("reference.log")));
         byte[] expected = Files.readAllBytes(reference);
 
         SplittableRandom rng = new SplittableRandom(System.nanoTime());
@@ -42,11 +50,8 @@ class KillAndResumeTest {
             Path out = dir.resolve("resumed" + round + ".safetensors");
             Path log = dir.resolve("killed" + round + ".log");
             Process p = ChildJvm.start(log, List.of(), with("--checkpoint-dir", ckpt.toString(), "--save", out.toString()));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!Checkpoints.exists(ckpt) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(2);
-            assertTrue(Checkpoints.exists(ckpt), "no checkpoint appeared; output:\n" + ChildJvm.output(log));
-            // anywhere in the rest of the run, as long as the uninterrupted one took
-            Thread.sleep(rng.nextLong(Math.max(1, referenceMillis / 2)));
+            awaitCheckpoint(p, ckpt, log);
+            Thread.sleep(rng.nextLong(Math.max(1, windowMillis * 9 / 10)));
             p.destroyForcibly();
             p.waitFor();
             boolean killed = p.exitValue() != 0;
@@ -54,19 +59,28 @@ class KillAndResumeTest {
             assertTrue(!Files.exists(out) || !killed, "a killed run must not have saved its final model");
 
             Path resumeLog = dir.resolve("resume" + round + ".log");
-            code = ChildJvm.run(resumeLog, List.of(), "train", "--device", "cpu", "--threads", "2", "--resume", ckpt.toString(), "--save", out.toString());
+            int code = ChildJvm.run(resumeLog, List.of(), "train", "--device", "cpu", "--threads", "2", "--resume", ckpt.toString(), "--save", out.toString());
             assertEquals(0, code, ChildJvm.output(resumeLog));
             assertTrue(ChildJvm.output(resumeLog).contains("resuming"), ChildJvm.output(resumeLog));
             byte[] actual = Files.readAllBytes(out);
             assertArrayEquals(expected, actual, "round " + round + " (killed: " + killed + ") differs from the uninterrupted run");
+            // the last checkpoint holds the last step's weights and optimizer state, whichever epoch early stopping restored
+            assertArrayEquals(Files.readAllBytes(Checkpoints.file(referenceCkpt)), Files.readAllBytes(Checkpoints.file(ckpt)),
+                    "round " + round + ": the final checkpoint differs from the uninterrupted run's");
             try (var files = Files.list(ckpt)) {
                 List<Path> left = files.filter(f -> !f.getFileName().toString().equals(Checkpoints.FILE_NAME)).toList();
                 assertTrue(left.isEmpty(), "temporary files left in the checkpoint folder: " + left);
             }
         }
-        System.out.println("kill-and-resume: " + ROUNDS + " rounds, " + interrupted + " killed mid-run, all bit-identical to the uninterrupted run ("
-                + referenceMillis + " ms)");
+        System.out.println("kill-and-resume: " + ROUNDS + " rounds, " + interrupted + " killed mid-run (at random in the "
+                + windowMillis + " ms after the first checkpoint), all bit-identical to the uninterrupted run");
         assertTrue(interrupted > 0, "no round was actually killed before the end; the run is too short for the test");
+    }
+
+    private static void awaitCheckpoint(Process p, Path ckpt, Path log) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Checkpoints.exists(ckpt) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(2);
+        assertTrue(Checkpoints.exists(ckpt), "no checkpoint appeared; output:\n" + ChildJvm.output(log));
     }
 
     private static String[] with(String... more) {

@@ -3,6 +3,7 @@ package dev.jgrad.io;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.train.DivergenceGuard;
+import dev.jgrad.train.EarlyStopping;
 import dev.jgrad.train.StepHook;
 import dev.jgrad.train.TrainingPosition;
 
@@ -25,6 +26,7 @@ public final class CheckpointHook implements StepHook {
     private final Map<String, String> metadata;
     private final DivergenceGuard guard;
     private long written;
+    private EarlyStopping stopping;
 
     /** @param every steps between checkpoints; 0 writes one only at the end of each epoch */
     public CheckpointHook(Path dir, int every, Module model, Optimizer optimizer, Map<String, String> metadata, DivergenceGuard guard) {
@@ -48,11 +50,17 @@ public final class CheckpointHook implements StepHook {
         guard.checkGradients(at);
         try {
             if (written == 0) AtomicFiles.deleteLeftovers(Checkpoints.file(dir));
-            Checkpoints.write(dir, model, optimizer, at, metadata);
+            Checkpoints.write(dir, model, optimizer, stopping, at, metadata);
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot write checkpoint: " + e.getMessage(), e);
         }
         written++;
+    }
+
+    /** Saves {@code stopping}'s state (best metric and weights, patience used) with each checkpoint. */
+    public CheckpointHook withEarlyStopping(EarlyStopping stopping) {
+        this.stopping = stopping;
+        return this;
     }
 
     /** Checkpoints written by this hook. */

@@ -3,6 +3,8 @@ package dev.jgrad.io;
 import dev.jgrad.data.DataFormatException;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Optimizer;
+import dev.jgrad.tensor.Tensor;
+import dev.jgrad.train.EarlyStopping;
 import dev.jgrad.train.TrainingDivergedException;
 import dev.jgrad.train.TrainingPosition;
 
@@ -34,6 +36,11 @@ public final class Checkpoints {
     static final String LOSS_SUM_BITS = "jgrad.checkpoint.loss_sum_bits";
     static final String COUNTER = "jgrad.optimizer.";
     static final String MODULE_COUNTER = "jgrad.module.";
+    static final String BEST = "early_stopping.best.";
+    static final String STOPPING = "jgrad.early_stopping";
+    static final String STOPPING_BEST_BITS = "jgrad.early_stopping.best_bits";
+    static final String STOPPING_BEST_EPOCH = "jgrad.early_stopping.best_epoch";
+    static final String STOPPING_STALE = "jgrad.early_stopping.stale";
 
     private Checkpoints() {}
 
@@ -52,9 +59,20 @@ public final class Checkpoints {
      */
     public static void write(Path dir, Module model, Optimizer optimizer, TrainingPosition position, Map<String, String> metadata)
             throws IOException {
+        write(dir, model, optimizer, null, position, metadata);
+    }
+
+    /** As {@link #write(Path, Module, Optimizer, TrainingPosition, Map)}, with the state of early stopping (may be null). */
+    public static void write(Path dir, Module model, Optimizer optimizer, EarlyStopping stopping, TrainingPosition position,
+                             Map<String, String> metadata) throws IOException {
         Map<String, HostArray> tensors = new LinkedHashMap<>();
         StateDicts.toHost(model.stateDict()).forEach((k, v) -> tensors.put(MODEL + k, v));
         StateDicts.toHost(optimizer.stateDict()).forEach((k, v) -> tensors.put(OPTIMIZER + k, v));
+        EarlyStopping.State stop = stopping == null ? null : stopping.state();
+        if (stop != null && stop.bestState() != null) {
+            Map<String, Tensor> shapes = model.stateDict();
+            stop.bestState().forEach((k, v) -> tensors.put(BEST + k, new HostArray(shapes.get(k).shape(), v)));
+        }
         String bad = StateDicts.firstNonFinite(tensors);
         if (bad != null || !Float.isFinite(position.lossSum())) {
             throw new TrainingDivergedException("training diverged by step " + position.step() + " (epoch " + position.epoch() + "): "
@@ -68,6 +86,12 @@ public final class Checkpoints {
         meta.put(LOSS_SUM_BITS, Integer.toString(Float.floatToRawIntBits(position.lossSum())));
         optimizer.counters().forEach((k, v) -> meta.put(COUNTER + k, Long.toString(v)));
         model.counters().forEach((k, v) -> meta.put(MODULE_COUNTER + k, Long.toString(v)));
+        if (stop != null) {
+            meta.put(STOPPING, "1");
+            meta.put(STOPPING_BEST_BITS, Long.toString(Double.doubleToRawLongBits(stop.best())));
+            meta.put(STOPPING_BEST_EPOCH, Integer.toString(stop.bestEpoch()));
+            meta.put(STOPPING_STALE, Integer.toString(stop.stale()));
+        }
         Safetensors.write(file(dir), tensors, meta);
     }
 
@@ -80,9 +104,11 @@ public final class Checkpoints {
         SafetensorsFile sf = Safetensors.read(f);
         Map<String, HostArray> model = new LinkedHashMap<>();
         Map<String, HostArray> opt = new LinkedHashMap<>();
+        Map<String, float[]> best = new LinkedHashMap<>();
         for (Map.Entry<String, HostArray> e : sf.tensors().entrySet()) {
             if (e.getKey().startsWith(MODEL)) model.put(e.getKey().substring(MODEL.length()), e.getValue());
             else if (e.getKey().startsWith(OPTIMIZER)) opt.put(e.getKey().substring(OPTIMIZER.length()), e.getValue());
+            else if (e.getKey().startsWith(BEST)) best.put(e.getKey().substring(BEST.length()), e.getValue().values());
             else throw new DataFormatException(f + ": unexpected tensor \"" + e.getKey() + "\" in a checkpoint");
         }
         Map<String, String> meta = new LinkedHashMap<>(sf.metadata());
@@ -95,17 +121,31 @@ public final class Checkpoints {
         Map<String, Long> moduleCounters = new LinkedHashMap<>();
         for (String key : List.copyOf(meta.keySet())) {
             if (key.startsWith(COUNTER)) counters.put(key.substring(COUNTER.length()), number(meta, key, f, Long.MAX_VALUE));
-            else if (key.startsWith(MODULE_COUNTER)) moduleCounters.put(key.substring(MODULE_COUNTER.length()), number(meta, key, f, Long.MAX_VALUE));
+            else if (key.startsWith(MODULE_COUNTER)) moduleCounters.put(key.substring(MODULE_COUNTER.length()), number(meta, key, f, -2));
         }
-        return new Checkpoint(f, model, opt, counters, moduleCounters, new TrainingPosition((int) epoch, (int) samplesDone, step, lossSum), meta);
+        EarlyStopping.State stopping = null;
+        if (meta.remove(STOPPING) != null) {
+            double bestValue = Double.longBitsToDouble(number(meta, STOPPING_BEST_BITS, f, -2));
+            int bestEpoch = (int) number(meta, STOPPING_BEST_EPOCH, f, -1);
+            int stale = (int) number(meta, STOPPING_STALE, f, Integer.MAX_VALUE);
+            stopping = new EarlyStopping.State(bestValue, bestEpoch, stale, best.isEmpty() ? null : best);
+        } else if (!best.isEmpty()) {
+            throw new DataFormatException(f + ": has early-stopping weights but no early-stopping state");
+        }
+        return new Checkpoint(f, model, opt, counters, moduleCounters, stopping,
+                new TrainingPosition((int) epoch, (int) samplesDone, step, lossSum), meta);
     }
 
-    /** Removes and parses a metadata number; {@code max} -1 reads a signed 32-bit int (float bits). */
+    /**
+     * Removes and parses a metadata number in [0, max]; {@code max} -1 reads any signed 32-bit int (float
+     * bits, an epoch that may be -1), -2 any signed 64-bit one (double bits).
+     */
     private static long number(Map<String, String> meta, String key, Path f, long max) throws DataFormatException {
         String text = meta.remove(key);
         if (text == null) throw new DataFormatException(f + ": not a jgrad checkpoint (metadata " + key + " is missing)");
         try {
             if (max == -1) return Integer.parseInt(text);
+            if (max == -2) return Long.parseLong(text);
             long v = Long.parseLong(text);
             if (v < 0 || v > max) throw new NumberFormatException();
             return v;

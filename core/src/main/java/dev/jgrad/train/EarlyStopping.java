@@ -110,6 +110,22 @@ public final class EarlyStopping {
         return restoreBest;
     }
 
+    /** What a checkpoint keeps of early stopping: the best metric, its epoch, epochs since, and the best weights (or null). */
+    public record State(double best, int bestEpoch, int stale, Map<String, float[]> bestState) {}
+
+    public State state() {
+        return new State(best, bestEpoch, stale, bestState);
+    }
+
+    /** Continues from a checkpoint's {@link #state()}. */
+    public void restore(State s) {
+        best = s.best();
+        bestEpoch = s.bestEpoch();
+        stale = s.stale();
+        bestState = s.bestState() == null ? null : new LinkedHashMap<>(s.bestState());
+        stoppedEpoch = -1;
+    }
+
     private static Map<String, float[]> snapshot(Module model) {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) out.put(e.getKey(), e.getValue().toArray());

@@ -90,6 +90,11 @@ public final class Trainer {
         return this;
     }
 
+    /** The early stopping in force, or null (checkpoints save its state). */
+    public EarlyStopping earlyStopping() {
+        return earlyStopping;
+    }
+
     /** Optimizer steps taken so far, counting those before a resumed position. */
     public long steps() {
         return steps;
