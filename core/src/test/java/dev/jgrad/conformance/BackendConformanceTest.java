@@ -215,6 +215,14 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
+    @DisplayName("training: +-64U rounding noise on every sum moves parameters by under a tenth of the tolerance")
+    void roundingNoiseStaysWellWithinTrainingTolerance() {
+        TrainingChecks checks = new TrainingChecks(pair);
+        checks.roundingNoiseStaysWellWithinTolerance("SGD momentum 0.9", TrainingChecks.sgdMomentum());
+        checks.roundingNoiseStaysWellWithinTolerance("Adam", TrainingChecks.adam());
+    }
+
+    @Test
     void trainingStepsReuseDeviceMemory() {
         new TrainingChecks(pair).memoryDoesNotGrow();
     }

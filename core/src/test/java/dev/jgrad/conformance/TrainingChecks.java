@@ -12,6 +12,7 @@ import dev.jgrad.optim.SGD;
 import dev.jgrad.tensor.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
+import dev.jgrad.testing.NoisyDevice;
 import dev.jgrad.testing.SeededArrays;
 import dev.jgrad.testing.Tolerance;
 
@@ -37,11 +38,12 @@ final class TrainingChecks {
     /**
      * Final parameters on another device vs the CPU. A conforming device's kernels differ from the CPU's by
      * a few U per output here (sums of at most 32 terms). Measured on the CPU by adding random relative
-     * noise to every gemm, fused gemm and reduceSum output over the 60 steps: +-64U moved the final
-     * parameters by at most 4e-6 (SGD) and 1.2e-6 (Adam), +-512U by 3e-5, roughly linearly (perturbing the
-     * initial weights by one ulp: 4e-7). 2e-4 absolute plus 2e-4 relative is 50 times the +-64U figure,
-     * while kernels off by ~2^-12 relative (TF32-like accumulation), a wrong gradient or a corrupted
-     * buffer move parameters by more.
+     * noise to every gemm, fused gemm and reduceSum output over the 60 steps ({@link NoisyDevice}):
+     * +-64U moved the final parameters by at most 4e-6 (SGD) and 1.2e-6 (Adam), +-512U by 3e-5, roughly
+     * linearly (perturbing the initial weights by one ulp: 4e-7). 2e-4 absolute plus 2e-4 relative is 50
+     * times the +-64U figure ({@link #roundingNoiseStaysWellWithinTolerance} keeps that true on every
+     * device), while kernels off by ~2^-12 relative (TF32-like accumulation), a wrong gradient or a
+     * corrupted buffer move parameters by more.
      */
     static final Tolerance PARAMETERS = new Tolerance(2e-4, 2e-4);
 
@@ -143,6 +145,29 @@ final class TrainingChecks {
                 optimizerName + ": final loss differs from the CPU's");
         for (var e : ref.parameters().entrySet()) {
             PARAMETERS.check(optimizerName + ": parameter " + e.getKey() + " after " + STEPS + " steps vs CPU", e.getValue(), run.parameters().get(e.getKey()));
+        }
+    }
+
+    /**
+     * The premise of {@link #PARAMETERS}: on this device, +-64U of noise on every summing kernel moves the
+     * final parameters by at most a tenth of the tolerance.
+     */
+    static final int NOISE_UNITS = 64;
+
+    void roundingNoiseStaysWellWithinTolerance(String optimizerName, Function<Sequential, Optimizer> optimizer) {
+        Device device = pair.device();
+        Device noisy = NoisyDevice.wrap(device, NOISE_UNITS, 5);
+        Problem problem = Problem.blobs(3);
+        try {
+            Run clean = train(device, optimizer, problem, 42);
+            Run perturbed = train(noisy, optimizer, problem, 42);
+            Tolerance tenth = new Tolerance(PARAMETERS.atol() / 10, PARAMETERS.rtol() / 10);
+            for (var e : clean.parameters().entrySet()) {
+                tenth.check(optimizerName + ": parameter " + e.getKey() + " with +-" + NOISE_UNITS + "U noise on sums vs without",
+                        e.getValue(), perturbed.parameters().get(e.getKey()));
+            }
+        } finally {
+            DeviceMemory.release(noisy);   // frees the view's pooled buffers; closing it would close the device
         }
     }
 
