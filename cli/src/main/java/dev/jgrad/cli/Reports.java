@@ -2,13 +2,13 @@ package dev.jgrad.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.jgrad.backend.DeviceInfo;
+import dev.jgrad.io.AtomicFiles;
 import dev.jgrad.train.EpochStats;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,17 +49,10 @@ final class Reports {
         writeAtomically(file, JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(root) + "\n");
     }
 
-    /** Writes to a temporary file beside the target, then renames it over, so a reader never sees half a file. */
+    /** Writes through {@link AtomicFiles} (temporary file, fsync, rename), so a reader never sees half a file. */
     static void writeAtomically(Path file, String text) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
+        Path dir = file.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) throw new IOException(file + ": folder " + dir + " does not exist");
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
     }
 }
