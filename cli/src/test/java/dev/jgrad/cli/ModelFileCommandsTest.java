@@ -189,6 +189,11 @@ class ModelFileCommandsTest {
         assertEquals(0, CliRun.of("train", "--device", "cpu", "--model", "mlp:16", "--epochs", "2", "--batch", "64", "--seed", "4",
                 "--save", straight.toString()).exitCode());
         assertEquals(Safetensors.read(straight).tensors(), Safetensors.read(out).tensors(), "resumed weights differ from a straight run");
+
+        // a checkpoint is a model file too
+        CliRun eval = CliRun.of("eval", "--device", "cpu", "--model", Checkpoints.file(ckpt).toString());
+        assertEquals(0, eval.exitCode(), eval.err());
+        assertTrue(eval.out().contains("linear(64->16)"), eval.out());
     }
 
     @Test
