@@ -8,7 +8,9 @@ set -euo pipefail
 src=$1
 out=$2
 fatbin=$out/jgrad_kernels.fatbin
-sources=(prelude_cuda.h common.h elementwise.cl reduce.cl softmax.cl losses.cl optim.cl gemm.cl conv.cl pool.cl batchnorm.cl dropout.cl)
+sources=(prelude_cuda.h common.h elementwise.cl reduce.cl softmax.cl losses.cl optim.cl conv.cl pool.cl batchnorm.cl dropout.cl)
+# gemm.cl is compiled once per tiling: tileM,tileN,tileK,wptM,wptN (GemmTiling.STANDARD)
+gemm_tilings=(32,32,16,2,2 64,64,16,4,4 128,128,16,8,8)
 
 find_nvcc() {
     if [[ "${NVCC:-}" == none ]]; then return; fi
@@ -34,7 +36,7 @@ fi
 # Up to date: skip the ~15 s compile when no source changed.
 if [[ -f "$fatbin" ]]; then
     stale=0
-    for f in "${sources[@]}" ; do [[ "$src/$f" -nt "$fatbin" ]] && stale=1; done
+    for f in "${sources[@]}" gemm.cl; do [[ "$src/$f" -nt "$fatbin" ]] && stale=1; done
     [[ "$0" -nt "$fatbin" ]] && stale=1
     if [[ $stale == 0 ]]; then exit 0; fi
 fi
@@ -43,7 +45,15 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 unit=$work/jgrad_kernels.cu
-for f in "${sources[@]}"; do echo "#include \"$src/$f\""; done > "$unit"
+{
+    for f in "${sources[@]}"; do echo "#include \"$src/$f\""; done
+    for t in "${gemm_tilings[@]}"; do
+        IFS=, read -r tm tn tk wm wn <<< "$t"
+        echo "#define TILE_M $tm"; echo "#define TILE_N $tn"; echo "#define TILE_K $tk"
+        echo "#define WPT_M $wm"; echo "#define WPT_N $wn"; echo "#define GEMM_NAME jg_gemm_${tm}x${tn}x${tk}_${wm}x${wn}"
+        echo "#include \"$src/gemm.cl\""
+    done
+} > "$unit"
 
 "$nvcc" -std=c++17 -O3 -fatbin \
     -gencode arch=compute_80,code=sm_80 \

@@ -53,7 +53,7 @@ public final class CudaBackend implements Backend {
                     + " device(s), numbered from 0");
         }
         CudaDiscovery.Found f = devices.get(index);
-        return new CudaDevice(f.context(), f.info());
+        return new CudaDevice(f.context(), f.info(), f.multiprocessors());
     }
 
     /** Here rather than in the discovery class, which cannot even load when the native binding's jar is missing. */

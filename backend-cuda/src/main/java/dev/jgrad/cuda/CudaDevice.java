@@ -35,11 +35,13 @@ public final class CudaDevice extends KernelDevice {
     private final CUstream stream = new CUstream();
     private final PinnedUploads uploads;
     private final CUdeviceptr placeholder;
+    private final int multiprocessors;
     private boolean closed;
 
-    CudaDevice(CudaContext cuda, DeviceInfo info) {
+    CudaDevice(CudaContext cuda, DeviceInfo info, int multiprocessors) {
         this.cuda = cuda;
         this.info = info;
+        this.multiprocessors = Math.max(1, multiprocessors);
         current();
         cuStreamCreate(stream, 0);
         this.uploads = new PinnedUploads(stream);
@@ -49,6 +51,11 @@ public final class CudaDevice extends KernelDevice {
     /** Makes the GPU's context current on the calling thread: a device may be handed between threads, and a thread may use several GPUs. */
     private void current() {
         cuda.makeCurrent();
+    }
+
+    @Override
+    protected int computeUnits() {
+        return multiprocessors;
     }
 
     @Override

@@ -29,7 +29,7 @@ import static jcuda.driver.JCudaDriver.cuInit;
  * driver library must load, and each GPU must load the kernel module, else it is left out with its reason.
  */
 final class CudaDiscovery {
-    record Found(DeviceInfo info, CudaContext context) {}
+    record Found(DeviceInfo info, CudaContext context, int multiprocessors) {}
 
     record Result(List<Found> devices, String unavailableReason) {}
 
@@ -89,7 +89,7 @@ final class CudaDiscovery {
                 }
                 String details = "compute capability " + major + "." + minor + ", " + sms + " SMs, driver "
                         + driverVersion / 1000 + "." + (driverVersion % 1000) / 10 + " (CUDA API " + driverVersion + ")";
-                usable.add(new Found(new DeviceInfo("cuda:" + usable.size(), name, memory[0], details), context));
+                usable.add(new Found(new DeviceInfo("cuda:" + usable.size(), name, memory[0], details), context, sms));
             } catch (CudaException e) {
                 failures.add(name + ": " + oneLine(e));
             }

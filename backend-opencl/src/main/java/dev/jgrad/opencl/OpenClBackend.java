@@ -52,7 +52,7 @@ public final class OpenClBackend implements Backend {
                     + " device(s), numbered from 0");
         }
         OpenClDiscovery.Found f = devices.get(index);
-        return new OpenClDevice(f.context(), f.info(), f.maxWorkGroupSize());
+        return new OpenClDevice(f.context(), f.info(), f.maxWorkGroupSize(), f.computeUnits(), f.cpu());
     }
 
     /** Here rather than in the discovery class, which cannot even load when the native binding's jar is missing. */

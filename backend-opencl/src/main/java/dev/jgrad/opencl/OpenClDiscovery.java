@@ -23,7 +23,7 @@ final class OpenClDiscovery {
     private static final long MIN_WORK_GROUP = KernelSource.ROW_GROUP;
 
     /** A usable device: its listing and what opening it needs. */
-    record Found(DeviceInfo info, OpenClContext context, long maxWorkGroupSize) {}
+    record Found(DeviceInfo info, OpenClContext context, long maxWorkGroupSize, int computeUnits, boolean cpu) {}
 
     /** The outcome: devices in the order users number them, or why there are none. */
     record Result(List<Found> devices, String unavailableReason) {}
@@ -73,7 +73,8 @@ final class OpenClDiscovery {
                 continue;
             }
             int index = usable.size();
-            usable.add(new Found(new DeviceInfo("opencl:" + index, c.name, c.globalMemory, c.details()), context, c.maxWorkGroup));
+            usable.add(new Found(new DeviceInfo("opencl:" + index, c.name, c.globalMemory, c.details()), context, c.maxWorkGroup,
+                    c.computeUnits, c.isCpu()));
         }
         if (usable.isEmpty()) return new Result(List.of(), "no usable OpenCL device: " + String.join("; ", failures));
         return new Result(List.copyOf(usable), null);
@@ -106,7 +107,7 @@ final class OpenClDiscovery {
     /** Builds the elementwise kernels and checks y = 2x + y on the device; null when it passes. */
     private static String smokeTest(OpenClContext context, Candidate c) {
         DeviceInfo provisional = new DeviceInfo("opencl", c.name, c.globalMemory, c.details());
-        try (OpenClDevice device = new OpenClDevice(context, provisional, c.maxWorkGroup)) {
+        try (OpenClDevice device = new OpenClDevice(context, provisional, c.maxWorkGroup, c.computeUnits, c.isCpu())) {
             int n = 1000;
             float[] x = new float[n];
             float[] y = new float[n];
@@ -166,6 +167,10 @@ final class OpenClDiscovery {
             if ((type & CL_DEVICE_TYPE_GPU) != 0) return 0;
             if ((type & CL_DEVICE_TYPE_ACCELERATOR) != 0) return 1;
             return 2;
+        }
+
+        boolean isCpu() {
+            return (type & CL_DEVICE_TYPE_CPU) != 0;
         }
 
         String kind() {

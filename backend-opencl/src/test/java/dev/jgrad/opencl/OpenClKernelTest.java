@@ -128,13 +128,14 @@ class OpenClKernelTest {
 
     /** The tile sizes are compile-time defines: the kernel must be right for other tilings too (the tuning property). */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"32,32,16,4,4", "16,32,8,2,4", "64,64,32,8,8", "8,8,4,1,1"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"32,32,16,2,2", "64,64,16,4,4", "128,128,16,8,8", "32,32,16,4,4",
+            "16,32,8,2,4", "64,64,32,8,8", "8,8,4,1,1"})
     void gemmIsCorrectWithOtherTilings(String tiling) {
         Device defaultDevice = cl;
         System.setProperty(OpenClDevice.GEMM_TILING_PROPERTY, tiling);
         try {
             cl = new OpenClBackend().open(0);
-            for (int[] s : new int[][] {{65, 63, 17}, {3, 5, 7}, {40, 33, 70}}) {
+            for (int[] s : new int[][] {{65, 63, 17}, {3, 5, 7}, {40, 33, 70}, {257, 130, 40}}) {
                 for (int t = 0; t < 4; t++) {
                     boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
                     int m = s[0], n = s[1], k = s[2];

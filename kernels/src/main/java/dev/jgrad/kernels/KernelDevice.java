@@ -7,6 +7,8 @@ import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.Device;
 import dev.jgrad.backend.UnaryOp;
 
+import java.util.List;
+
 /**
  * Every kernel of {@link Device} as a launch of the shared kernel sources, written once for the OpenCL
  * and the CUDA backend: a subclass supplies memory, copies and {@link #launch}. So the launch geometry
@@ -26,10 +28,13 @@ public abstract class KernelDevice implements Device {
      */
     protected abstract void launch(String kernel, int groupsX, int groupsY, int localX, int localY, Object... args);
 
-    /** The GEMM tiling the device's gemm kernel was compiled with. */
-    protected GemmTiling gemmTiling() {
-        return GemmTiling.DEFAULT;
+    /** The GEMM tilings the device can run, smallest tile first. */
+    protected List<GemmTiling> gemmTilings() {
+        return GemmTiling.STANDARD;
     }
+
+    /** Compute units (OpenCL) or multiprocessors (CUDA): how many work-groups run at once, roughly. */
+    protected abstract int computeUnits();
 
     /** Work-items per elementwise work-group (at most the device's limit). */
     protected int elementwiseGroup() {
@@ -124,8 +129,8 @@ public abstract class KernelDevice implements Device {
     private void launchGemm(boolean transA, boolean transB, int m, int n, int k, Buffer a, Buffer b, Buffer c,
                             boolean accumulate, Buffer bias, UnaryOp act, float actParam) {
         if (m <= 0 || n <= 0) return;
-        GemmTiling t = gemmTiling();
-        launch("jg_gemm", ceilDiv(n, t.tileN()), ceilDiv(m, t.tileM()), t.localX(), t.localY(),
+        GemmTiling t = GemmTiling.choose(gemmTilings(), m, n, computeUnits());
+        launch(t.kernelName(), ceilDiv(n, t.tileN()), ceilDiv(m, t.tileM()), t.localX(), t.localY(),
                 flag(transA), flag(transB), m, n, k, a, b, c, flag(accumulate), flag(bias != null), bias,
                 KernelCodes.unary(act), actParam);
     }

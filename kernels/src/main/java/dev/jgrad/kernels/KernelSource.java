@@ -27,7 +27,8 @@ public final class KernelSource {
         SOFTMAX("softmax.cl", "jg_softmax", "jg_softmax_backward", "jg_softmax_cross_entropy",
                 "jg_softmax_cross_entropy_backward", "jg_log_softmax", "jg_log_softmax_backward"),
         LOSSES("losses.cl", "jg_bce_with_logits", "jg_bce_with_logits_backward", "jg_huber_loss", "jg_huber_loss_backward"),
-        GEMM("gemm.cl", "jg_gemm"),
+        /** One kernel per tiling, named by {@link GemmTiling#kernelName()}. */
+        GEMM("gemm.cl"),
         CONV("conv.cl", "jg_im2col", "jg_col2im", "jg_batch_transpose"),
         POOL("pool.cl", "jg_max_pool", "jg_max_pool_backward", "jg_avg_pool", "jg_avg_pool_backward"),
         BATCHNORM("batchnorm.cl", "jg_bn_stats", "jg_bn_forward", "jg_bn_backward"),
@@ -52,6 +53,7 @@ public final class KernelSource {
 
         /** The file that defines {@code kernel}. */
         public static File defining(String kernel) {
+            if (kernel.startsWith(GemmTiling.KERNEL_PREFIX)) return GEMM;
             for (File f : values()) if (f.kernels.contains(kernel)) return f;
             throw new IllegalArgumentException("no kernel file defines " + kernel);
         }

@@ -4,7 +4,10 @@
  * work-items touch neighbouring local-memory words. Work-group: RTS_N x RTS_M (dimension 0 along n).
  * Edges are handled by loading zeros outside the matrices and not storing outside C, so every shape works.
  *
- * Epilogue, in this order: + C (accumulate), + bias[col] (hasBias), act. Plain GEMM passes OP_IDENTITY. */
+ * Epilogue, in this order: + C (accumulate), + bias[col] (hasBias), act. Plain GEMM passes OP_IDENTITY.
+ *
+ * Each tiling is a kernel of its own, named GEMM_NAME (jg_gemm_<tileM>x<tileN>x<tileK>_<wptM>x<wptN>,
+ * GemmTiling.kernelName()); the CUDA build includes this file once per tiling, hence the #undefs at the end. */
 
 #ifndef TILE_M
 #define TILE_M 64
@@ -22,6 +25,10 @@
 #define WPT_N 4
 #endif
 
+#ifndef GEMM_NAME
+#define GEMM_NAME jg_gemm_64x64x16_4x4
+#endif
+
 #define RTS_M (TILE_M / WPT_M)
 #define RTS_N (TILE_N / WPT_N)
 #define GEMM_THREADS (RTS_M * RTS_N)
@@ -29,7 +36,7 @@
 /* One extra column keeps the transposed stores of a tile from all hitting the same bank. */
 #define TILE_PAD 1
 
-KERNEL jg_gemm(int transA, int transB, int m, int n, int k,
+KERNEL GEMM_NAME(int transA, int transB, int m, int n, int k,
                GLOBAL const float* RESTRICT a, GLOBAL const float* RESTRICT b, GLOBAL float* RESTRICT c,
                int accumulate, int hasBias, GLOBAL const float* RESTRICT bias, int act, float actParam) {
     LOCAL_MEM float As[TILE_K][TILE_M + TILE_PAD];
@@ -41,8 +48,11 @@ KERNEL jg_gemm(int transA, int transB, int m, int n, int k,
     int m0 = GROUP_ID(1) * TILE_M;
     int n0 = GROUP_ID(0) * TILE_N;
 
+    /* every loop over the register block is unrolled, so acc stays in registers (indexed, it would spill) */
     float acc[WPT_M][WPT_N];
+#pragma unroll
     for (int i = 0; i < WPT_M; i++)
+#pragma unroll
         for (int j = 0; j < WPT_N; j++) acc[i][j] = 0.0f;
 
     for (int k0 = 0; k0 < k; k0 += TILE_K) {
@@ -70,17 +80,23 @@ KERNEL jg_gemm(int transA, int transB, int m, int n, int k,
         for (int p = 0; p < TILE_K; p++) {
             float areg[WPT_M];
             float breg[WPT_N];
+#pragma unroll
             for (int i = 0; i < WPT_M; i++) areg[i] = As[p][ty + i * RTS_M];
+#pragma unroll
             for (int j = 0; j < WPT_N; j++) breg[j] = Bs[p][tx + j * RTS_N];
+#pragma unroll
             for (int i = 0; i < WPT_M; i++)
+#pragma unroll
                 for (int j = 0; j < WPT_N; j++) acc[i][j] += areg[i] * breg[j];
         }
         BARRIER();
     }
 
+#pragma unroll
     for (int i = 0; i < WPT_M; i++) {
         int row = m0 + ty + i * RTS_M;
         if (row >= m) continue;
+#pragma unroll
         for (int j = 0; j < WPT_N; j++) {
             int col = n0 + tx + j * RTS_N;
             if (col >= n) continue;
@@ -91,3 +107,14 @@ KERNEL jg_gemm(int transA, int transB, int m, int n, int k,
         }
     }
 }
+
+#undef TILE_M
+#undef TILE_N
+#undef TILE_K
+#undef WPT_M
+#undef WPT_N
+#undef GEMM_NAME
+#undef RTS_M
+#undef RTS_N
+#undef GEMM_THREADS
+#undef TILE_PAD

@@ -35,7 +35,8 @@ class KernelSourceTest {
             Set<String> found = new HashSet<>();
             Matcher m = KERNEL.matcher(KernelSource.text(f.fileName()));
             while (m.find()) found.add(m.group(1));
-            assertEquals(Set.copyOf(f.kernels()), found, f.fileName());
+            // gemm.cl's kernel is named by the GEMM_NAME define, one per tiling
+            assertEquals(f == KernelSource.File.GEMM ? Set.of("GEMM_NAME") : Set.copyOf(f.kernels()), found, f.fileName());
         }
     }
 
@@ -46,8 +47,14 @@ class KernelSourceTest {
         Matcher m = Pattern.compile("sources=\\(([^)]*)\\)").matcher(script);
         assertTrue(m.find(), "no sources=(...) in build-cuda-kernels.sh");
         Set<String> listed = Set.of(m.group(1).trim().split("\\s+"));
-        for (KernelSource.File f : KernelSource.File.values()) assertTrue(listed.contains(f.fileName()), f.fileName());
+        for (KernelSource.File f : KernelSource.File.values()) {
+            if (f != KernelSource.File.GEMM) assertTrue(listed.contains(f.fileName()), f.fileName());
+        }
         assertTrue(listed.contains("prelude_cuda.h") && listed.contains("common.h"), listed.toString());
+        Matcher g = Pattern.compile("gemm_tilings=\\(([^)]*)\\)").matcher(script);
+        assertTrue(g.find(), "no gemm_tilings=(...) in build-cuda-kernels.sh");
+        assertEquals(GemmTiling.STANDARD, Stream.of(g.group(1).trim().split("\\s+")).map(GemmTiling::parse).toList(),
+                "the CUDA build must compile exactly GemmTiling.STANDARD");
     }
 
     @Test
@@ -63,6 +70,7 @@ class KernelSourceTest {
         Map<String, Integer> gemm = defines(KernelSource.text("gemm.cl"));
         GemmTiling t = GemmTiling.DEFAULT;
         assertEquals(new GemmTiling(gemm.get("TILE_M"), gemm.get("TILE_N"), gemm.get("TILE_K"), gemm.get("WPT_M"), gemm.get("WPT_N")), t);
+        assertTrue(KernelSource.text("gemm.cl").contains("#define GEMM_NAME " + t.kernelName() + "\n"), "gemm.cl's default GEMM_NAME");
         for (String file : new String[] {"reduce.cl", "softmax.cl", "batchnorm.cl"}) {
             assertEquals(KernelSource.ROW_GROUP, defines(KernelSource.text(file)).get("ROW_GROUP"), file);
         }
