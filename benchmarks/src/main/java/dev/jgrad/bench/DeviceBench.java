@@ -39,7 +39,9 @@ public final class DeviceBench {
         if (config.runs(Suite.TRANSFER)) {
             for (TransferCase.Direction d : TransferCase.Direction.values()) out.add(new TransferCase(d, config.transferLength(), seed));
         }
-        if (config.runs(Suite.TRAIN)) out.add(new TrainCase(seed));
+        if (config.runs(Suite.TRAIN)) {
+            for (TrainCase.Network n : TrainCase.Network.values()) out.add(new TrainCase(n, seed));
+        }
         return out;
     }
 

@@ -2,6 +2,7 @@ package dev.jgrad.bench;
 
 import dev.jgrad.backend.Device;
 import dev.jgrad.nn.Linear;
+import dev.jgrad.nn.ModelSpec;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.ops.Losses;
@@ -14,12 +15,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Training throughput of the reference MLP, 784-512-256-10 with ReLU, batch 128, softmax cross-entropy and
- * SGD with momentum 0.9, on synthetic data of MNIST's shape. A step is what {@code Trainer} does: zero the
- * gradients, forward, loss, backward, update, all in a {@link Scope}. The check compares the losses of the
- * first steps with the CPU reference's from the same initial weights.
+ * Training throughput of a reference network on synthetic data of MNIST's shape (784 pixels in [0, 1], 10
+ * classes), batch 128, softmax cross-entropy and SGD with momentum 0.9: the MLP 784-512-256-10 with ReLU, and
+ * the CNN of issue 7 (two 3x3 convolutions of 32 and 64 filters with max-pooling, dense 128, dropout 0.3). A
+ * step is what {@code Trainer} does: zero the gradients, forward, loss, backward, update, all in a
+ * {@link Scope}. The check compares the losses of the first steps with the CPU reference's from the same
+ * initial weights (and the same dropout masks, which every backend draws alike).
  */
-public record TrainCase(long seed) implements BenchCase {
+public record TrainCase(Network network, long seed) implements BenchCase {
 
     /** Losses after a few steps agree to about 1e-6 between correct backends; a wrong kernel moves them far more. */
     public static final double TOLERANCE = 1e-4;
@@ -31,6 +34,30 @@ public record TrainCase(long seed) implements BenchCase {
     /** Distinct batches the timed steps cycle through. */
     private static final int ROTATED_BATCHES = 8;
 
+    /** The reference networks. */
+    public enum Network {
+        MLP("mlp 784-512-256-10", "MLP 784-512-256-10 (ReLU)"),
+        CNN("cnn c32-c64-d128", "CNN " + TrainCase.CNN);
+
+        private final String label;
+        private final String description;
+
+        Network(String label, String description) {
+            this.label = label;
+            this.description = description;
+        }
+
+        Sequential build() {
+            if (this == MLP) {
+                return new Sequential(new Linear(FEATURES, 512), new ReLU(), new Linear(512, 256), new ReLU(), new Linear(256, CLASSES));
+            }
+            return ModelSpec.parse(TrainCase.CNN, "relu").build(new int[]{1, 28, 28}, CLASSES);
+        }
+    }
+
+    /** The CNN of issue 7, in the CLI's {@code --model} syntax. */
+    static final String CNN = "conv(32,3)-relu-maxpool(2)-conv(64,3)-relu-maxpool(2)-flatten-dense(128)-relu-dropout(0.3)-dense(10)";
+
     @Override
     public Suite suite() {
         return Suite.TRAIN;
@@ -38,12 +65,12 @@ public record TrainCase(long seed) implements BenchCase {
 
     @Override
     public String name() {
-        return "mlp 784-512-256-10";
+        return network.label;
     }
 
     @Override
     public String detail() {
-        return "MLP 784-512-256-10 (ReLU), batch " + BATCH + ", cross-entropy, SGD lr 0.01 momentum 0.9, synthetic data; samples/s of full training steps";
+        return network.description + ", batch " + BATCH + ", cross-entropy, SGD lr 0.01 momentum 0.9, synthetic data; samples/s of full training steps";
     }
 
     @Override
@@ -59,8 +86,7 @@ public record TrainCase(long seed) implements BenchCase {
     @Override
     public PreparedCase prepare(Device device, boolean rotate) {
         int batches = rotate ? ROTATED_BATCHES : CHECKED_STEPS;
-        Sequential net = new Sequential(new Linear(FEATURES, 512), new ReLU(), new Linear(512, 256), new ReLU(),
-                new Linear(256, CLASSES));
+        Sequential net = network.build();
         List<Tensor> owned = new ArrayList<>();
         try {
             net.to(device, seed);

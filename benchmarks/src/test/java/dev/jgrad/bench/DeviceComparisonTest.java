@@ -99,13 +99,15 @@ class DeviceComparisonTest {
     @Test
     void theTrainingStepIsCheckedAgainstTheReferenceBeforeItIsTimed() {
         DeviceBench bench = new DeviceBench(reference, tiny(Suite.TRAIN));
-        TrainCase train = new TrainCase(7);
+        TrainCase train = new TrainCase(TrainCase.Network.MLP, 7);
         try (Device cpu = openCpu()) {
-            BenchResult ok = bench.run(train, cpu);
-            assertEquals(BenchResult.Status.OK, ok.status(), ok.reason());
-            assertTrue(ok.maxError() <= TrainCase.TOLERANCE);
-            assertTrue(ok.stats().median() > 0);
-            assertEquals("samples/s", ok.unit());
+            for (TrainCase.Network network : TrainCase.Network.values()) {
+                BenchResult ok = bench.run(new TrainCase(network, 7), cpu);
+                assertEquals(BenchResult.Status.OK, ok.status(), network + ": " + ok.reason());
+                assertTrue(ok.maxError() <= TrainCase.TOLERANCE);
+                assertTrue(ok.stats().median() > 0);
+                assertEquals("samples/s", ok.unit());
+            }
         }
         // a forward kernel that is off by 0.5 in one logit moves the loss by far more than the tolerance
         try (Device broken = new DelegatingDevice(openCpu()) {
