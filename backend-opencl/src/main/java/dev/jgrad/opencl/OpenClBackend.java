@@ -35,6 +35,20 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    /** Auto passes over CPU-only OpenCL (PoCL and the like): the cpu backend runs the same work several times faster. */
+    @Override
+    public String autoSkipReason() {
+        try {
+            OpenClDiscovery.Result r = OpenClDiscovery.get();
+            if (r.unavailableReason() != null || r.devices().isEmpty()) return null;
+            if (r.devices().stream().anyMatch(f -> !f.cpu())) return null;
+            return "its only device" + (r.devices().size() > 1 ? "s run" : " runs") + " on the CPU ("
+                    + r.devices().get(0).info().name() + "), where the cpu backend is faster; use --device opencl to choose it";
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
     @Override
     public Device open(int index) {
         OpenClDiscovery.Result r;

@@ -18,6 +18,15 @@ public interface Backend {
      */
     Probe probe();
 
+    /**
+     * Why {@code auto} should pass over this backend although it is available, or null to use it. An
+     * OpenCL runtime that only drives the CPU (PoCL) is slower there than the cpu backend, so auto skips it;
+     * asking for it explicitly still works.
+     */
+    default String autoSkipReason() {
+        return null;
+    }
+
     /** Opens device {@code index} of those {@link #probe()} listed. */
     Device open(int index) throws DeviceUnavailableException;
 }

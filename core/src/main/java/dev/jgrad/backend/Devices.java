@@ -69,6 +69,11 @@ public final class Devices {
                 log.accept("auto: skipping " + backend.name() + ": " + probe.unavailableReason());
                 continue;
             }
+            String pass = autoSkipReasonSafely(backend);
+            if (pass != null) {
+                log.accept("auto: skipping " + backend.name() + ": " + pass);
+                continue;
+            }
             try {
                 Device device = backend.open(0);
                 log.accept("using device " + device.info().id() + " (" + device.info().name() + ")");
@@ -87,6 +92,14 @@ public final class Devices {
             return p != null ? p : Probe.unavailable(backend.name(), "probe returned nothing");
         } catch (RuntimeException | LinkageError e) {
             return Probe.unavailable(backend.name(), "probe failed: " + oneLine(e));
+        }
+    }
+
+    private static String autoSkipReasonSafely(Backend backend) {
+        try {
+            return backend.autoSkipReason();
+        } catch (RuntimeException | LinkageError e) {
+            return "could not tell whether it suits auto: " + oneLine(e);
         }
     }
 
