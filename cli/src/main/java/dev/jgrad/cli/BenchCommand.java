@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * figure checked against the CPU backend before it is timed; a table on stdout, progress on stderr.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare devices: GEMM GFLOP/s, elementwise and transfer GB/s, and MLP training samples/s.",
+        description = {"Compare devices: GEMM GFLOP/s, elementwise and transfer GB/s, and training samples/s of the reference MLP and CNN.",
                 "Every figure's output is checked against the CPU backend first; a device that computes a wrong result is reported FAILED and not timed."})
 final class BenchCommand implements Callable<Integer> {
 
