@@ -37,7 +37,7 @@ public final class DeviceComparison {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         if (load > cpus) {
             log.accept(String.format(Locale.ROOT, "warning: the system load average is %.1f on %d CPUs: other processes "
-                    + "compete for the cores and the figures will be low and noisy", load, cpus));
+                    + "compete for the cores and the figures may be low and noisy", load, cpus));
         }
         DeviceBench bench = new DeviceBench(reference, config);
         for (Candidate candidate : candidates) {
