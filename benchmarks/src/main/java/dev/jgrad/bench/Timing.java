@@ -3,6 +3,7 @@ package dev.jgrad.bench;
 import dev.jgrad.backend.Device;
 
 import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Times an operation on a device: a warm-up, then the repeats, each a batch of operations between two
@@ -29,6 +30,12 @@ final class Timing {
 
     /** Seconds per operation in each of {@code repeats} repeats of about {@code repeatSeconds} each. */
     static double[] secondsPerOp(Device device, IntConsumer op, int repeats, double repeatSeconds, double warmupSeconds) {
+        return secondsPerOp(device, op, repeats, repeatSeconds, warmupSeconds, System::nanoTime);
+    }
+
+    /** The same, reading time from {@code nanoClock} (tests drive a simulated one). */
+    static double[] secondsPerOp(Device device, IntConsumer op, int repeats, double repeatSeconds, double warmupSeconds,
+                                 LongSupplier nanoClock) {
         int[] iteration = {0};
         int ops = 1;
         long calls = 0;
@@ -36,7 +43,7 @@ final class Timing {
         double previousPerOp = Double.POSITIVE_INFINITY;
         double elapsed;
         while (true) {
-            elapsed = runBatch(device, op, ops, iteration);
+            elapsed = runBatch(device, op, ops, iteration, nanoClock);
             total += elapsed;
             calls += ops;
             double perOp = elapsed / ops;
@@ -49,15 +56,15 @@ final class Timing {
         }
         int perRepeat = (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, Math.ceil(ops * repeatSeconds / Math.max(elapsed, 1e-9))));
         double[] out = new double[repeats];
-        for (int r = 0; r < repeats; r++) out[r] = runBatch(device, op, perRepeat, iteration) / perRepeat;
+        for (int r = 0; r < repeats; r++) out[r] = runBatch(device, op, perRepeat, iteration, nanoClock) / perRepeat;
         return out;
     }
 
-    private static double runBatch(Device device, IntConsumer op, int ops, int[] iteration) {
+    private static double runBatch(Device device, IntConsumer op, int ops, int[] iteration, LongSupplier nanoClock) {
         device.synchronize();
-        long start = System.nanoTime();
+        long start = nanoClock.getAsLong();
         for (int i = 0; i < ops; i++) op.accept(iteration[0]++);
         device.synchronize();
-        return (System.nanoTime() - start) / 1e9;
+        return (nanoClock.getAsLong() - start) / 1e9;
     }
 }

@@ -2,6 +2,8 @@ package dev.jgrad.bench;
 
 import dev.jgrad.backend.Device;
 import dev.jgrad.backend.Devices;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -10,48 +12,71 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/**
+ * The timing loop on a simulated clock: each operation advances it by a set amount, so the tests are exact
+ * and do not depend on how busy the machine is.
+ */
 class TimingTest {
+    private long now;
+    private int syncs;
+    private Device device;
 
-    @Test
-    void warmsUpThenTimesEachRepeatBetweenSynchronizationsWithRotatingIterations() {
-        int[] syncs = {0};
-        List<Integer> iterations = new ArrayList<>();
-        try (Device device = new DelegatingDevice(Devices.openSpec("cpu", Devices.backends(), m -> {})) {
+    @BeforeEach
+    void openCountingDevice() {
+        device = new DelegatingDevice(Devices.openSpec("cpu", Devices.backends(), m -> {})) {
             @Override
             public void synchronize() {
-                syncs[0]++;
+                syncs++;
             }
-        }) {
-            double[] seconds = Timing.secondsPerOp(device, i -> {
-                iterations.add(i);
-                busyWait(200_000);
-            }, 4, 0.005, 0);
-            assertEquals(4, seconds.length);
-            for (double s : seconds) assertTrue(s >= 150e-6 && s < 0.05, "seconds per op " + s);
-            // iterations are numbered on across the warm-up and the repeats: the inputs keep rotating
-            for (int i = 0; i < iterations.size(); i++) assertEquals(i, iterations.get(i));
-            // the warm-up ran several batches (it doubles until half a repeat, then waits for a steady rate), and
-            // every batch is synchronised on both sides
-            assertTrue(syncs[0] >= 2 * (4 + 3), "synchronize calls: " + syncs[0]);
-            assertEquals(0, syncs[0] % 2);
-        }
+        };
+    }
+
+    @AfterEach
+    void close() {
+        device.close();
+    }
+
+    @Test
+    void timesEachRepeatBetweenSynchronizationsWithIterationsNumberedOn() {
+        List<Integer> iterations = new ArrayList<>();
+        double[] seconds = Timing.secondsPerOp(device, i -> {
+            iterations.add(i);
+            now += 200_000;                   // 0.2 ms per operation
+        }, 4, 0.005, 0, () -> now);
+        assertEquals(4, seconds.length);
+        for (double s : seconds) assertEquals(200e-6, s, 1e-12);
+        // the inputs keep rotating: the iteration number goes on across the warm-up and the repeats
+        for (int i = 0; i < iterations.size(); i++) assertEquals(i, iterations.get(i));
+        // each batch is synchronised on both sides
+        assertEquals(0, syncs % 2);
+        int batches = syncs / 2;
+        // warm-up: batches of 1, 2, 4, 8 and 16 operations (16 x 0.2 ms reaches half of the 5 ms repeat), then
+        // batches of 16 until the warm-up limit (5 x 5 ms) since 200 calls take longer; each repeat then runs
+        // the 25 operations that fill 5 ms
+        int warmupCalls = iterations.size() - 4 * 25;
+        assertEquals(1 + 2 + 4 + 8 + 16 * 7, warmupCalls);
+        assertEquals(5 + 6 + 4, batches);
     }
 
     @Test
     void theWarmUpOutlastsASlowStartLikeCodeTheJitHasNotCompiledYet() {
         int[] calls = {0};
-        try (Device device = Devices.openSpec("cpu", Devices.backends(), m -> {})) {
-            // the first 20 calls take 5 ms, then 0.02 ms: a warm-up that stopped at the first slow but long-enough
-            // batch would time the slow phase. The threshold leaves room for a loaded machine's preemptions.
-            double[] seconds = Timing.secondsPerOp(device, i -> busyWait(calls[0]++ < 20 ? 5_000_000 : 20_000), 3, 0.004, 0.3);
-            Stats s = Stats.of(seconds);
-            assertTrue(s.median() < 1.5e-3, "median seconds per op " + s.median() + ": timed before the warm-up ended");
-            assertTrue(calls[0] > 20 + 3);
-        }
+        // the first 20 calls take 5 ms, then 0.02 ms: a warm-up that stopped at the first slow but long-enough
+        // batch would time the slow phase
+        double[] seconds = Timing.secondsPerOp(device, i -> now += calls[0]++ < 20 ? 5_000_000 : 20_000, 3, 0.004, 0.3, () -> now);
+        for (double s : seconds) assertEquals(20e-6, s, 1e-12);
+        assertTrue(calls[0] >= Timing.MIN_WARMUP_OPS, "warm-up calls: " + calls[0]);
     }
 
-    private static void busyWait(long nanos) {
-        long end = System.nanoTime() + nanos;
-        while (System.nanoTime() < end) Thread.onSpinWait();
+    @Test
+    void anOperationSlowerThanTheWarmUpLimitIsWarmedUpOnceAndTimedOncePerRepeat() {
+        int[] calls = {0};
+        // 2 s per call, far beyond the 0.5 s limit (5 x 0.1 s): no point running 200 of them
+        double[] seconds = Timing.secondsPerOp(device, i -> {
+            calls[0]++;
+            now += 2_000_000_000L;
+        }, 3, 0.1, 0.1, () -> now);
+        for (double s : seconds) assertEquals(2.0, s, 1e-12);
+        assertEquals(1 + 3, calls[0]);
     }
 }
