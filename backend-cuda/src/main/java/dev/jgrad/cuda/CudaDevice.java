@@ -2,7 +2,7 @@ package dev.jgrad.cuda;
 
 import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.DeviceInfo;
-import dev.jgrad.kernels.DeviceOutOfMemoryException;
+import dev.jgrad.backend.DeviceOutOfMemoryException;
 import dev.jgrad.kernels.KernelDevice;
 import jcuda.CudaException;
 import jcuda.NativePointerObject;
@@ -81,15 +81,14 @@ public final class CudaDevice extends KernelDevice {
 
     private DeviceOutOfMemoryException outOfMemory(long bytes, CudaException e) {
         long[] free = new long[1], total = new long[1];
-        String state;
+        long freeBytes;
         try {
             cuMemGetInfo(free, total);
-            state = free[0] + " bytes free of " + total[0];
+            freeBytes = free[0];
         } catch (CudaException ignored) {
-            state = "free memory unknown";
+            freeBytes = -1;
         }
-        return new DeviceOutOfMemoryException("CUDA device " + info.id() + " (" + info.name() + ") could not allocate " + bytes
-                + " bytes (" + state + "): " + e.getMessage(), e);
+        return new DeviceOutOfMemoryException(info.id(), bytes, freeBytes, e);
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.jgrad.opencl;
 
 import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.DeviceInfo;
-import dev.jgrad.kernels.DeviceOutOfMemoryException;
+import dev.jgrad.backend.DeviceOutOfMemoryException;
 import dev.jgrad.kernels.GemmTiling;
 import dev.jgrad.kernels.KernelDevice;
 import dev.jgrad.kernels.KernelSource;
@@ -136,8 +136,8 @@ public final class OpenClDevice extends KernelDevice {
         try {
             return new OpenClBuffer(clCreateBuffer(cl.context(), CL_MEM_READ_WRITE, bytes, null, null), length);
         } catch (CLException e) {
-            throw new DeviceOutOfMemoryException("OpenCL device " + info.id() + " (" + info.name() + ") could not allocate "
-                    + bytes + " bytes (device memory " + info.memoryBytes() + " bytes): " + e.getMessage(), e);
+            // OpenCL has no query for free memory
+            throw new DeviceOutOfMemoryException(info.id(), bytes, -1, e);
         }
     }
 
