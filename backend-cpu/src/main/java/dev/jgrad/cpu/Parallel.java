@@ -24,12 +24,17 @@ final class Parallel implements AutoCloseable {
         void run(int part, int parts);
     }
 
+    /**
+     * One published job. Body, part count and number travel together in one immutable object: a worker
+     * that is not needed for job N may wake only after job N+1 is out, and must then see N+1's parts
+     * with N+1's number, never a mix (which would run a part twice and release the caller early).
+     */
+    private record Job(long number, PartBody body, int parts) {}
+
     private final int threads;
     private final Worker[] workers;
-    /** Incremented to publish a job; workers run the job whose number they have not yet seen. */
-    private volatile long generation;
-    private volatile PartBody job;
-    private volatile int jobParts;
+    /** Replaced to publish a job; workers run the job whose number they have not yet seen. */
+    private volatile Job job = new Job(0, null, 0);
     private final AtomicInteger pending = new AtomicInteger();
     private volatile Throwable failure;
     private volatile boolean closed;
@@ -64,10 +69,8 @@ final class Parallel implements AutoCloseable {
         running = true;
         try {
             failure = null;
-            job = body;
-            jobParts = parts;
             pending.set(parts - 1);
-            generation++;                     // publishes job and jobParts (volatile write)
+            job = new Job(job.number() + 1, body, parts);   // the volatile write that publishes it
             for (int t = 1; t < parts; t++) workers[t - 1].wake();
             Throwable mine = null;
             try {
@@ -76,7 +79,6 @@ final class Parallel implements AutoCloseable {
                 mine = e;
             }
             awaitWorkers();
-            job = null;
             Throwable theirs = failure;
             if (mine != null) throwUnchecked(mine);
             if (theirs != null) throwUnchecked(theirs);
@@ -129,13 +131,12 @@ final class Parallel implements AutoCloseable {
         @Override
         public void run() {
             while (!closed) {
-                long g = awaitJob();
-                if (g < 0) return;
-                seen = g;
-                PartBody body = job;
-                if (part < jobParts) {
+                Job j = awaitJob();
+                if (j == null) return;
+                seen = j.number();
+                if (part < j.parts()) {
                     try {
-                        body.run(part, jobParts);
+                        j.body().run(part, j.parts());
                     } catch (Throwable e) {
                         failure = e;
                     }
@@ -144,20 +145,20 @@ final class Parallel implements AutoCloseable {
             }
         }
 
-        /** The number of the next job, or -1 when the team is closed. */
-        private long awaitJob() {
+        /** The next job, or null when the team is closed. */
+        private Job awaitJob() {
             long start = System.nanoTime();
             int spins = 0;
             while (true) {
-                long g = generation;
-                if (g != seen) return g;
-                if (closed) return -1;
+                Job j = job;
+                if (j.number() != seen) return j;
+                if (closed) return null;
                 if ((++spins & 255) != 0 || System.nanoTime() - start < SPIN_NANOS) {
                     Thread.onSpinWait();
                     continue;
                 }
                 parked = true;
-                if (generation == seen && !closed) LockSupport.park(this);
+                if (job.number() == seen && !closed) LockSupport.park(this);
                 parked = false;
             }
         }
