@@ -5,6 +5,7 @@ import dev.jgrad.backend.Devices;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Split;
+import dev.jgrad.metrics.ConfusionMatrix;
 import dev.jgrad.nn.Module;
 import dev.jgrad.tensor.DeviceMemory;
 import dev.jgrad.train.Evaluation;
@@ -51,6 +52,7 @@ final class EvalCommand implements Callable<Integer> {
             Evaluation e = Trainer.evaluate(net, dev, set);
             System.out.printf(Locale.ROOT, "model: %s (%s)%n", model, net.describe());
             System.out.printf(Locale.ROOT, "%s %s: %d examples, loss %.4f, accuracy %.2f%%%n", spec, split, set.size(), e.loss(), 100 * e.accuracy());
+            System.out.print(ConfusionMatrix.of(saved.description().classes(), e.labels(), e.predictions()).format());
             DeviceMemory.release(dev);
         }
         return 0;

@@ -53,6 +53,8 @@ class ModelFileCommandsTest {
         CliRun eval = CliRun.of("eval", "--device", "cpu", "--model", model.toString());
         assertEquals(0, eval.exitCode(), eval.err());
         assertTrue(eval.out().contains("accuracy " + accuracy + "%"), "eval must reproduce the training run's " + accuracy + "%:\n" + eval.out());
+        assertTrue(eval.out().contains("precision") && eval.out().contains("confusion matrix (rows: actual, columns: predicted)"),
+                "eval prints per-class metrics and the confusion matrix:\n" + eval.out());
 
         // predict on the test split written as CSV (features, then label)
         Dataset test = Datasets.digits().test();
