@@ -182,12 +182,17 @@ final class VectorKernels {
         }
     }
 
-    /** Sum of x[from, to) in a fixed order (L interleaved partial sums, then the tail). */
+    /**
+     * Sum of x[from, to) in a fixed order (L interleaved partial sums, added lane 0 first, then the tail).
+     * Not {@code reduceLanes(ADD)}: its order is unspecified for floats, and the JIT-compiled and the
+     * interpreted forms differ, so a run's results would depend on when the JIT kicked in.
+     */
     static float sum(float[] x, int from, int to) {
         int i = from;
         FloatVector acc = FloatVector.zero(S);
         for (; i <= to - L; i += L) acc = acc.add(FloatVector.fromArray(S, x, i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = 0f;
+        for (int lane = 0; lane < L; lane++) s += acc.lane(lane);
         for (; i < to; i++) s += x[i];
         return s;
     }
