@@ -28,14 +28,14 @@ final class ProgressDisplay implements TrainingListener, AutoCloseable {
         if (!terminal) return;
         bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
                 .setInitialMax(samplesTotal).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200)
-                .setUnit(" samples", 1).showSpeed().clearDisplayOnFinish().build();
+                .setUnit(" samples", 1).clearDisplayOnFinish().build();
     }
 
     @Override
     public void progress(int epoch, int samplesDone, int samplesTotal, double loss, double samplesPerSec) {
         if (bar == null) return;
         bar.stepTo(samplesDone);
-        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
+        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f, %,.0f samples/s", loss, samplesPerSec));
     }
 
     @Override
