@@ -1,31 +1,23 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceOutOfMemoryException;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.ops.Conv;
 import dev.jgrad.tensor.Tensor;
-
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * A 2-D convolution layer with PyTorch's layout and names: {@code weight} [out, in, k, k], {@code bias}
  * [out]; input [batch, in, h, w], output [batch, out, oh, ow]. Bias starts at zero; the weight's
  * initialiser is {@link #init} (He when unset, since convolutions are nearly always followed by ReLU).
  */
-public class Conv2d extends Module {
+public class Conv2d extends WeightedLayer {
     private final int in;
     private final int out;
     private final int kernel;
     private final int stride;
     private final int padding;
-    private final boolean hasBias;
-    private Init init;
-    private Tensor weight;
-    private Tensor bias;
 
     public Conv2d(int in, int out, int kernel, int stride, int padding, boolean bias) {
+        super(bias);
         if (in < 1 || out < 1 || kernel < 1 || stride < 1 || padding < 0) {
             throw new IllegalArgumentException("Conv2d needs positive channels, kernel and stride and padding >= 0, got in=" + in
                     + " out=" + out + " kernel=" + kernel + " stride=" + stride + " padding=" + padding);
@@ -35,7 +27,6 @@ public class Conv2d extends Module {
         this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
-        this.hasBias = bias;
     }
 
     public Conv2d(int in, int out, int kernel) {
@@ -62,58 +53,34 @@ public class Conv2d extends Module {
         return padding;
     }
 
-    public Init init() {
-        return init;
-    }
-
-    public Conv2d init(Init init) {
-        this.init = init;
-        return this;
-    }
-
     /** [out, oh, ow] for an input of [in, h, w]. */
     public int[] outputShape(int[] chw) {
         return new int[]{out, Conv.outputSize(chw[1], kernel, stride, padding), Conv.outputSize(chw[2], kernel, stride, padding)};
     }
 
     @Override
-    protected void place(Device device, SplittableRandom rng) {
-        if (weight != null) weight.close();
-        if (bias != null) bias.close();
-        float[] w = DeviceOutOfMemoryException.hostFloats(device.info().id(), (long) out * in * kernel * kernel);
-        (init == null ? Init.HE_UNIFORM : init).fill(w, in * kernel * kernel, out * kernel * kernel, rng);
-        weight = Tensor.of(device, w, out, in, kernel, kernel).keep().requiresGrad(true);
-        bias = hasBias ? Tensor.zeros(device, out).keep().requiresGrad(true) : null;
-    }
-
-    public Tensor weight() {
-        return weight;
-    }
-
-    public Tensor bias() {
-        return bias;
+    protected int[] weightShape() {
+        return new int[]{out, in, kernel, kernel};
     }
 
     @Override
-    protected void collectState(String prefix, Map<String, Tensor> outMap) {
-        requirePlaced();
-        outMap.put(prefix + "weight", weight);
-        if (bias != null) outMap.put(prefix + "bias", bias);
+    protected int fanIn() {
+        return in * kernel * kernel;
     }
 
     @Override
-    public Tensor forward(Tensor x) {
-        return forward(x, UnaryOp.IDENTITY, 0f);
+    protected int fanOut() {
+        return out * kernel * kernel;
     }
 
-    /** The layer followed by an activation, fused into one op. */
-    public Tensor forward(Tensor x, UnaryOp act, float actParam) {
-        requirePlaced();
+    @Override
+    protected Init defaultInit() {
+        return Init.HE_UNIFORM;
+    }
+
+    @Override
+    protected Tensor apply(Tensor x, Tensor weight, Tensor bias, UnaryOp act, float actParam) {
         return Conv.conv2d(x, weight, bias, stride, padding, act, actParam);
-    }
-
-    private void requirePlaced() {
-        if (weight == null) throw new IllegalStateException(describe() + " has no parameters yet: call to(device, seed) first");
     }
 
     @Override

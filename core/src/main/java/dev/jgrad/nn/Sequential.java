@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
 
 /**
  * Layers applied in order, as PyTorch's {@code nn.Sequential}; state names are prefixed with the layer's
- * index ({@code 0.weight}, {@code 2.bias}). A {@link Linear} (or {@link Conv2d}) directly followed by an
- * {@link Activation} runs as one fused op, and gets He initialisation before ReLU-like activations, Xavier otherwise.
+ * index ({@code 0.weight}, {@code 2.bias}). A {@link WeightedLayer} ({@link Linear}, {@link Conv2d}) directly
+ * followed by an {@link Activation} runs as one fused op; a {@link Linear} without an initialiser gets He
+ * before ReLU-like activations, Xavier otherwise.
  */
 public final class Sequential extends Module {
     private final List<Module> layers;
@@ -70,11 +71,8 @@ public final class Sequential extends Module {
         Tensor h = x;
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);
-            if (m instanceof Linear lin && i + 1 < layers.size() && layers.get(i + 1) instanceof Activation a) {
-                h = lin.forward(h, a.op(), a.param());
-                i++;
-            } else if (m instanceof Conv2d conv && i + 1 < layers.size() && layers.get(i + 1) instanceof Activation a) {
-                h = conv.forward(h, a.op(), a.param());      // issue 7: convolutions fuse their activation too
+            if (m instanceof WeightedLayer layer && i + 1 < layers.size() && layers.get(i + 1) instanceof Activation a) {
+                h = layer.forward(h, a.op(), a.param());
                 i++;
             } else {
                 h = m.forward(h);
