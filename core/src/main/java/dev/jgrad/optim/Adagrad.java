@@ -10,12 +10,11 @@ import java.util.Map;
  * Adagrad (Duchi et al., 2011) with PyTorch's formulas and defaults (eps 1e-10): the rate of step t is
  * lr / (1 + (t-1)*lrDecay), computed on the host; one fused kernel per parameter.
  */
-public final class Adagrad extends Optimizer {
+public final class Adagrad extends StepCountingOptimizer {
     private final float lrDecay;
     private final float eps;
     private final float weightDecay;
     private final Tensor[] sum;
-    private long t;
 
     public Adagrad(List<Tensor> params, float lr, float lrDecay, float weightDecay, float initialAccumulator, float eps) {
         super(params, lr);
@@ -45,20 +44,6 @@ public final class Adagrad extends Optimizer {
             if (!p.hasGrad()) continue;
             p.device().adagradStep(p.size(), p.buffer(), p.gradBuffer(), sum[i].buffer(), clr, eps, weightDecay);
         }
-    }
-
-    @Override
-    public Map<String, Long> counters() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        out.put("step", t);
-        return out;
-    }
-
-    @Override
-    public void restoreCounters(Map<String, Long> counters) {
-        Long step = counters.get("step");
-        if (step == null || step < 0 || counters.size() != 1) throw new IllegalArgumentException("Adagrad needs exactly the counter 'step', got " + counters);
-        t = step;
     }
 
     @Override

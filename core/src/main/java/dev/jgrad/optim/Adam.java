@@ -10,7 +10,7 @@ import java.util.Map;
  * Adam (Kingma and Ba, 2015) with bias correction, and AdamW (Loshchilov and Hutter, 2019) when
  * {@code decoupledWeightDecay}: PyTorch's formulas, one fused kernel per parameter.
  */
-public class Adam extends Optimizer {
+public class Adam extends StepCountingOptimizer {
     private final float beta1;
     private final float beta2;
     private final float eps;
@@ -18,7 +18,6 @@ public class Adam extends Optimizer {
     private final boolean decoupled;
     private final Tensor[] m;
     private final Tensor[] v;
-    private long t;
 
     public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupledWeightDecay) {
         super(params, lr);
@@ -52,24 +51,6 @@ public class Adam extends Optimizer {
             p.device().adamStep(p.size(), p.buffer(), p.gradBuffer(), m[i].buffer(), v[i].buffer(), lr, beta1, beta2, eps,
                     weightDecay, decoupled, bc1, bc2);
         }
-    }
-
-    public long stepCount() {
-        return t;
-    }
-
-    @Override
-    public Map<String, Long> counters() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        out.put("step", t);
-        return out;
-    }
-
-    @Override
-    public void restoreCounters(Map<String, Long> counters) {
-        Long step = counters.get("step");
-        if (step == null || step < 0 || counters.size() != 1) throw new IllegalArgumentException("Adam needs exactly the counter 'step', got " + counters);
-        t = step;
     }
 
     @Override
