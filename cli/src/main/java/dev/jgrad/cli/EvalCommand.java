@@ -1,7 +1,6 @@
 package dev.jgrad.cli;
 
 import dev.jgrad.backend.Device;
-import dev.jgrad.backend.Devices;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Split;
@@ -11,6 +10,7 @@ import dev.jgrad.tensor.DeviceMemory;
 import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -30,24 +30,20 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", description = "test (default) or train.")
     String split;
 
-    @Option(names = "--device", paramLabel = "DEVICE", description = "auto, cpu, cuda[:N] or opencl[:N].")
-    String device;
-
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    DeviceOptions deviceOptions = new DeviceOptions();
 
     @Override
     public Integer call() throws Exception {
         if (!split.equals("test") && !split.equals("train")) throw new IllegalArgumentException("--split must be test or train, got '" + split + "'");
-        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-        if (threads != null) System.setProperty("jgrad.cpu.threads", threads.toString());
+        deviceOptions.validate();
         SavedModel.Loaded saved = SavedModel.read(model);
         String spec = data != null ? data : saved.config().get("data") instanceof String s ? s : null;
         if (spec == null) throw new Errors.UserInputException(model + ": does not say what data it was trained on; give --data");
         Split both = Datasets.load(spec);
         Dataset set = split.equals("test") ? both.test() : both.train();
         ModelInputs.check(saved.description(), set.featureCount(), set.labels(), spec);
-        try (Device dev = Devices.open(device, line -> {})) {
+        try (Device dev = deviceOptions.open(line -> {})) {
             Module net = saved.instantiate(dev);
             Evaluation e = Trainer.evaluate(net, dev, set);
             System.out.printf(Locale.ROOT, "model: %s (%s)%n", model, net.describe());

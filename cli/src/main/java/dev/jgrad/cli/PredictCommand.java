@@ -2,7 +2,6 @@ package dev.jgrad.cli;
 
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.backend.Device;
-import dev.jgrad.backend.Devices;
 import dev.jgrad.data.CsvReader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.IdxReader;
@@ -11,6 +10,7 @@ import dev.jgrad.tensor.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,22 +41,18 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--logits", description = "Print each example's logits (comma-separated) instead of its class.")
     boolean logits;
 
-    @Option(names = "--device", paramLabel = "DEVICE", description = "auto, cpu, cuda[:N] or opencl[:N].")
-    String device;
-
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    DeviceOptions deviceOptions = new DeviceOptions();
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-        if (threads != null) System.setProperty("jgrad.cpu.threads", threads.toString());
+        deviceOptions.validate();
         SavedModel.Loaded saved = SavedModel.read(model);
         Examples ex = readExamples(input);
         ModelInputs.check(saved.description(), ex.features, ex.labels, input.toString());
         PrintStream out = System.out;
         int correct = 0;
-        try (Device dev = Devices.open(device, line -> {}); GradMode g = GradMode.noGrad()) {
+        try (Device dev = deviceOptions.open(line -> {}); GradMode g = GradMode.noGrad()) {
             Module net = saved.instantiate(dev);
             net.eval();
             StringBuilder line = new StringBuilder();

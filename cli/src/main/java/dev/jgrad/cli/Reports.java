@@ -32,7 +32,7 @@ final class Reports {
         config.put("lr", (double) cmd.learningRate());
         config.put("momentum", (double) cmd.momentum);
         config.put("seed", cmd.seed);
-        config.put("threads", cmd.threads);
+        config.put("threads", cmd.deviceOptions.threads);
         root.put("config", config);
         List<Object> epochs = new ArrayList<>();
         for (EpochStats s : history) {

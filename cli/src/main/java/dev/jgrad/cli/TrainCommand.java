@@ -2,7 +2,6 @@ package dev.jgrad.cli;
 
 import dev.jgrad.backend.Device;
 import dev.jgrad.backend.DeviceOutOfMemoryException;
-import dev.jgrad.backend.Devices;
 import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Split;
 import dev.jgrad.io.Checkpoint;
@@ -75,12 +74,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and the batch order (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--device", paramLabel = "DEVICE",
-            description = "auto, cpu, cuda[:N] or opencl[:N]; else -Djgrad.device, else $JGRAD_DEVICE, else auto.")
-    String device;
-
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    DeviceOptions deviceOptions = new DeviceOptions();
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report: the device and, per epoch, loss, train_samples_per_sec, test_accuracy.")
     Path report;
@@ -123,13 +118,12 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint resumed = persistence.resumeInto(this);
         validate();
         persistence.validate();
-        if (threads != null) System.setProperty("jgrad.cpu.threads", threads.toString());
         Split split = Datasets.load(data);
         int classes = Math.max(split.train().classes(), split.test().classes());
         Double holdOut = validationSplit != null ? validationSplit : patience != null ? Double.valueOf(0.1) : null;
         Split fitting = holdOut == null ? split : ValidationSplit.of(split.train(), holdOut, seed);
         Module net = buildModel(split.train().featureCount(), classes);
-        try (Device dev = Devices.open(device, line -> System.out.println(line))) {
+        try (Device dev = deviceOptions.open(line -> System.out.println(line))) {
             net.to(dev, seed);
             Optimizer opt = buildOptimizer(net);
             System.out.printf(Locale.ROOT, "data: %s, %d train / %d test examples, %d features, %d classes%n", data,
@@ -174,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
         if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         if (lr != null && !(lr > 0 && Float.isFinite(lr))) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
         if (momentum < 0 || momentum >= 1) throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
-        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        deviceOptions.validate();
         if (weightDecay < 0) throw new IllegalArgumentException("--weight-decay must not be negative, got " + weightDecay);
         if (l1 < 0 || l2 < 0) throw new IllegalArgumentException("--l1 and --l2 must not be negative");
         if (clipNorm != null && !(clipNorm > 0)) throw new IllegalArgumentException("--clip-norm must be positive, got " + clipNorm);
