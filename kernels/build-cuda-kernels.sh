@@ -8,7 +8,7 @@ set -euo pipefail
 src=$1
 out=$2
 fatbin=$out/jgrad_kernels.fatbin
-sources=(prelude_cuda.h common.h elementwise.cl reduce.cl softmax.cl losses.cl optim.cl conv.cl pool.cl batchnorm.cl dropout.cl)
+sources=(prelude_cuda.h common.h elementwise.cl reduce.cl softmax.cl losses.cl optim.cl conv.cl pool.cl batchnorm.cl dropout.cl gather.cl)
 # gemm.cl is compiled once per tiling: tileM,tileN,tileK,wptM,wptN (GemmTiling.STANDARD)
 gemm_tilings=(32,32,16,2,2 64,64,16,4,4 128,128,16,8,8)
 

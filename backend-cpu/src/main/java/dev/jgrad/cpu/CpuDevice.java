@@ -364,6 +364,40 @@ final class CpuDevice implements Device {
                 weightDecay, decoupled, stepSize, sqrtBc2, decay, from, to));
     }
 
+    // ---- issue 5: gathering rows of a resident dataset ------------------------------------------------
+
+    @Override
+    public void gatherRows(Buffer srcb, int cols, Buffer rowIndicesb, int rows, Buffer dstb) {
+        if (rows <= 0 || cols <= 0) return;
+        float[] src = of(srcb), idx = of(rowIndicesb), dst = of(dstb);
+        int srcRows = src.length / cols;
+        // indices first, so a bad one leaves dst untouched
+        for (int r = 0; r < rows; r++) gatherIndex(idx[r], srcRows, r);
+        // System.arraycopy is HotSpot's vectorized copy intrinsic: a row is one call
+        long total = (long) rows * cols;
+        parallel.forRange(rows, 1, total >= PARALLEL_GATHER, (from, to) -> {
+            for (int r = from; r < to; r++) System.arraycopy(src, (int) idx[r] * cols, dst, r * cols, cols);
+        });
+    }
+
+    /**
+     * Gathers of fewer floats stay on one thread. Measured on the 2-core development VM, gathering random
+     * rows of a 60,000 x 784 source (188 MB, so rows come from memory, not cache), best of 24 x 200 calls:
+     * 32 x 64 floats take 0.7 us on one thread and 1.0 us on two; 128 x 64, 1.4 us either way; 32 x 784,
+     * 2.4 vs 2.0 us; 128 x 784, 16.5 vs 6.0 us; 512 x 784, 71 vs 28 us. Two threads keep twice as many
+     * cache misses in flight, so they pay from about 2^13 floats on; 2^14 leaves a margin for the hand-off.
+     */
+    private static final int PARALLEL_GATHER = 1 << 14;
+
+    private static int gatherIndex(float value, int srcRows, int row) {
+        int i = (int) value;
+        if (i != value || i < 0 || i >= srcRows) {
+            throw new IllegalArgumentException("gatherRows: index " + value + " at row " + row + " is not a row of the source, which has "
+                    + srcRows + " rows");
+        }
+        return i;
+    }
+
     // ==== issue 7 kernels (layers, dropout, losses, optimizers): delegations to Cpu*Kernels ==========
     // Owned by the issue-7 engineer; the kernels themselves live in CpuConvKernels, CpuPoolKernels,
     // CpuBatchNormKernels, CpuDropoutKernel, CpuLossKernels and CpuOptimizerKernels.

@@ -289,4 +289,30 @@ public interface Device extends AutoCloseable {
     default void adagradStep(int n, Buffer param, Buffer grad, Buffer sum, float lr, float eps, float weightDecay) {
         throw notImplemented("adagradStep");
     }
+
+    // ---- issue 5: the training set resident on the device ------------------------------------------
+    // A default method that throws, like the layers above, so a device that lacks it still compiles; the
+    // trainer then gathers its batches on the host.
+
+    /**
+     * The number of rows {@link #gatherRows} can address: row indices travel as floats, which hold every
+     * integer below 2^24 = 16,777,216 exactly (and not all of those above), so a gathered-from buffer may
+     * have at most this many rows.
+     */
+    int GATHER_MAX_ROWS = 1 << 24;
+
+    /**
+     * Gathers rows: dst[r, 0..cols) = src[rowIndices[r], 0..cols) for r in [0, rows), src and dst viewed
+     * as row-major matrices with {@code cols} columns. rowIndices holds row numbers as floats, each a whole
+     * number in [0, src rows) with src rows = src.length() / cols, at most {@link #GATHER_MAX_ROWS}. Indices
+     * may repeat and come in any order; dst rows from {@code rows} on are not touched, nor are src and
+     * rowIndices; dst must not overlap src. Copies are exact (bit for bit). rows = 0 does nothing.
+     *
+     * <p>An index that is not a row of src is a caller's error: the CPU backend throws
+     * {@link IllegalArgumentException}; a GPU kernel, which cannot throw, fills that row of dst with NaN
+     * instead of reading outside src.
+     */
+    default void gatherRows(Buffer src, int cols, Buffer rowIndices, int rows, Buffer dst) {
+        throw notImplemented("gatherRows");
+    }
 }

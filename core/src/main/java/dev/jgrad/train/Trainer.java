@@ -24,6 +24,9 @@ import java.util.SplittableRandom;
  *
  * <p>Reproducibility: the order of epoch {@code e} depends only on the seed and {@code e}, so a run with the
  * same seed on the CPU gives the same numbers to the last digit.
+ *
+ * <p>Batches are gathered on the host and uploaded every step, unless {@link #datasetOnDevice(boolean)} keeps
+ * the training set on the device; both give the same batches bit for bit.
  */
 public final class Trainer {
     /** How long between progress reports (each one reads the running loss from the device). */
@@ -43,6 +46,9 @@ public final class Trainer {
     private float baseLr;
     private Runnable beforeUpdate = () -> {};
     private EarlyStopping earlyStopping;
+    // issue 5: the training set resident on the device
+    private boolean datasetOnDevice;
+    private boolean datasetResident;
 
     public Trainer(Module model, Optimizer optimizer, Device device, int batchSize, long seed) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
@@ -90,6 +96,30 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * With {@code true}, {@link #fit} uploads the training set's features and labels to the device once (per
+     * fit, not per epoch) and then, every step, uploads only the batch's row numbers and gathers the batch
+     * there ({@link Device#gatherRows}), instead of copying the batch's rows on the host and uploading them.
+     * The batches, hence the results, are the same bit for bit; what changes is the per-step upload (on a
+     * GPU, {@code batch * (features + 1)} floats become {@code batch}) at the cost of device memory for the
+     * whole training set. Off by default. The evaluation set stays on the host.
+     *
+     * <p>When the device cannot hold the training set (it throws {@code DeviceOutOfMemoryException}), or has
+     * no {@code gatherRows}, training goes on with batches gathered on the host and the listener's
+     * {@link TrainingListener#note} gets one line saying so: the option changes speed, never results, so it
+     * is not worth failing a run for. A training set of more than {@link Device#GATHER_MAX_ROWS} examples is
+     * an {@link IllegalArgumentException} from {@link #fit}: row numbers travel as floats.
+     */
+    public Trainer datasetOnDevice(boolean on) {
+        this.datasetOnDevice = on;
+        return this;
+    }
+
+    /** Whether the last (or current) {@link #fit} kept the training set on the device. */
+    public boolean datasetResident() {
+        return datasetResident;
+    }
+
     /** The early stopping in force, or null (checkpoints save its state). */
     public EarlyStopping earlyStopping() {
         return earlyStopping;
@@ -108,7 +138,8 @@ public final class Trainer {
         }
         List<EpochStats> history = new ArrayList<>();
         steps = resumeFrom.step();
-        try (Batches batches = new Batches(device, train, batchSize)) {
+        try (Batches batches = new Batches(device, train, batchSize, datasetOnDevice, listener::note)) {
+            datasetResident = batches.onDevice();
             Tensor lossSum = Tensor.zeros(device).keep();
             try {
                 for (int epoch = resumeFrom.epoch(); epoch <= epochs; epoch++) {

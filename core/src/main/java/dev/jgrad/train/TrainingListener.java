@@ -1,6 +1,6 @@
 package dev.jgrad.train;
 
-/** Progress reports from {@link Trainer#fit}; both methods do nothing unless overridden. */
+/** Progress reports from {@link Trainer#fit}; the methods do nothing unless overridden, except {@link #note}. */
 public interface TrainingListener {
     /**
      * Called every few batches (not every batch: on a GPU reading the loss waits for the device). {@code loss}
@@ -13,4 +13,13 @@ public interface TrainingListener {
 
     /** Called when an epoch starts. */
     default void epochStart(int epoch, int epochs, int samplesTotal) {}
+
+    /**
+     * A one-line note on how training runs, e.g. that the training set did not fit on the device and its
+     * batches are gathered on the host ({@link Trainer#datasetOnDevice}). By default it goes to the
+     * {@code dev.jgrad.train} {@link System.Logger} at level INFO.
+     */
+    default void note(String line) {
+        System.getLogger("dev.jgrad.train").log(System.Logger.Level.INFO, line);
+    }
 }

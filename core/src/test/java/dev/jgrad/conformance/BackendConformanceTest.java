@@ -140,6 +140,12 @@ public abstract class BackendConformanceTest {
         return new ReferenceKernelChecks(pair).adamStep();
     }
 
+    @TestFactory
+    @DisplayName("gatherRows: exactly the rows the host picks, on the device and the CPU reference")
+    Stream<DynamicTest> gatherRowsMatchesRowsPickedOnTheHost() {
+        return new GatherChecks(pair).matchesRowsPickedOnTheHost();
+    }
+
     // ---- kernels against exact values -------------------------------------------------------------
 
     @Test
@@ -225,5 +231,25 @@ public abstract class BackendConformanceTest {
     @Test
     void trainingStepsReuseDeviceMemory() {
         new TrainingChecks(pair).memoryDoesNotGrow();
+    }
+
+    // ---- training with the dataset on the device (issue 5) ----------------------------------------
+
+    @Test
+    @DisplayName("dataset on the device: the same losses and parameters, bit for bit, as batches gathered on the host")
+    void datasetOnDeviceTrainsBitIdenticallyToHostBatches() {
+        new DatasetOnDeviceChecks(device).trainsBitIdenticallyToHostBatches();
+    }
+
+    @Test
+    @DisplayName("dataset on the device: uploaded once per fit, then only each batch's row numbers; no allocation after epoch 1")
+    void datasetOnDeviceUploadsOnceThenOnlyRowNumbers() {
+        new DatasetOnDeviceChecks(device).uploadsTheDatasetOnceAndThenOnlyRowNumbers();
+    }
+
+    @Test
+    @DisplayName("dataset on the device: a device that cannot hold it or cannot gather falls back to host batches with one note")
+    void datasetOnDeviceFallsBackWithANote() {
+        new DatasetOnDeviceChecks(device).fallsBackToHostBatchesWithANote();
     }
 }

@@ -316,4 +316,12 @@ public abstract class KernelDevice implements Device {
     public void dropout(int n, long seed, long offset, float p, Buffer x, Buffer mask, Buffer y) {
         launch1d("jg_dropout", n, n, (int) seed, (int) (seed >>> 32), (int) offset, (int) (offset >>> 32), p, x, mask, y);
     }
+
+    // ---- issue 5: gathering rows of a resident dataset ------------------------------------------------
+
+    @Override
+    public void gatherRows(Buffer src, int cols, Buffer rowIndices, int rows, Buffer dst) {
+        if (rows <= 0 || cols <= 0) return;
+        launch1d("jg_gather_rows", rows * cols, rows * cols, cols, src.length() / cols, src, rowIndices, dst);
+    }
 }

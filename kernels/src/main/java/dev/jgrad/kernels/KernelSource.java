@@ -33,6 +33,7 @@ public final class KernelSource {
         POOL("pool.cl", "jg_max_pool", "jg_max_pool_backward", "jg_avg_pool", "jg_avg_pool_backward"),
         BATCHNORM("batchnorm.cl", "jg_bn_stats", "jg_bn_forward", "jg_bn_backward"),
         DROPOUT("dropout.cl", "jg_dropout"),
+        GATHER("gather.cl", "jg_gather_rows"),
         OPTIM("optim.cl", "jg_sgd_step", "jg_adam_step", "jg_rmsprop_step", "jg_adagrad_step");
 
         private final String fileName;
