@@ -22,6 +22,7 @@ import dev.jgrad.tensor.DeviceMemory;
 import dev.jgrad.train.EpochStats;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingDivergedException;
+import dev.jgrad.train.TrainingListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,6 +78,13 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions deviceOptions = new DeviceOptions();
 
+    // issue 5: off by default on every device; see README ("--dataset-on-device") for why not on for GPUs
+    @Option(names = "--dataset-on-device",
+            description = "Keep the training set on the device: upload it once, then each step uploads only the batch's row numbers "
+                    + "and gathers the batch there. Same results bit for bit; a smaller upload per step for device memory the size "
+                    + "of the training set. Where it does not fit, batches are gathered on the host, with a note. Off by default.")
+    boolean datasetOnDevice;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report: the device and, per epoch, loss, train_samples_per_sec, test_accuracy.")
     Path report;
 
@@ -130,7 +138,7 @@ final class TrainCommand implements Callable<Integer> {
                     split.train().size(), split.test().size(), split.train().featureCount(), split.train().classes());
             System.out.printf(Locale.ROOT, "model: %s (%,d parameters); optimizer %s lr %s; batch %d; seed %d%n",
                     net.describe(), net.parameterCount(), optimizer, opt.lr(), batch, seed);
-            Trainer trainer = new Trainer(net, opt, dev, batch, seed);
+            Trainer trainer = new Trainer(net, opt, dev, batch, seed).datasetOnDevice(datasetOnDevice);
             EarlyStopping stopping = configureTraining(trainer, net, opt);
             if (holdOut != null) {
                 System.out.printf(Locale.ROOT, "validation: %d of the training examples held out; each epoch is evaluated on them%n",
@@ -140,9 +148,13 @@ final class TrainCommand implements Callable<Integer> {
             persistence.attach(trainer, net, opt, dev, resumed, metadata);
             List<EpochStats> history;
             try (ProgressDisplay progress = ProgressDisplay.forConsole(epochs)) {
-                history = trainer.fit(fitting.train(), fitting.test(), epochs, progress);
+                history = trainer.fit(fitting.train(), fitting.test(), epochs, printingNotes(progress));
             } catch (DeviceOutOfMemoryException e) {
-                throw PersistenceOptions.outOfMemory(e, batch);
+                Errors.UserInputException oom = PersistenceOptions.outOfMemory(e, batch);
+                if (!trainer.datasetResident()) throw oom;
+                throw new Errors.UserInputException(oom.getMessage() + ", or leave out --dataset-on-device (the training set takes "
+                        + DeviceOutOfMemoryException.bytes(4L * fitting.train().size() * (fitting.train().featureCount() + 1))
+                        + " of device memory)");
             } catch (TrainingDivergedException e) {
                 throw persistence.diverged(e);
             }
@@ -161,6 +173,31 @@ final class TrainCommand implements Callable<Integer> {
             throw PersistenceOptions.outOfMemory(e, 0);
         }
         return 0;
+    }
+
+    /** {@code listener}, with the trainer's notes (where the training set lives) printed as lines of their own. */
+    private static TrainingListener printingNotes(TrainingListener listener) {
+        return new TrainingListener() {
+            @Override
+            public void epochStart(int epoch, int epochs, int samplesTotal) {
+                listener.epochStart(epoch, epochs, samplesTotal);
+            }
+
+            @Override
+            public void progress(int epoch, int samplesDone, int samplesTotal, double loss, double samplesPerSec) {
+                listener.progress(epoch, samplesDone, samplesTotal, loss, samplesPerSec);
+            }
+
+            @Override
+            public void epochEnd(EpochStats stats) {
+                listener.epochEnd(stats);
+            }
+
+            @Override
+            public void note(String line) {
+                System.out.println(line);
+            }
+        };
     }
 
     private void validate() {

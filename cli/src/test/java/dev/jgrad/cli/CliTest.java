@@ -101,6 +101,29 @@ class CliTest {
         assertTrue(r.err().contains("\tat "), r.err());
     }
 
+    /** --dataset-on-device says where the training set went and changes nothing in the numbers. */
+    @Test
+    void datasetOnDeviceGivesTheSameNumbersAsHostBatches(@TempDir Path dir) throws Exception {
+        String[] common = {"train", "--device", "cpu", "--epochs", "2", "--optimizer", "momentum", "--seed", "3"};
+        Path host = dir.resolve("host.json");
+        Path resident = dir.resolve("resident.json");
+        CliRun h = CliRun.of(concat(common, "--report", host.toString()));
+        CliRun r = CliRun.of(concat(common, "--dataset-on-device", "--report", resident.toString()));
+        assertEquals(0, h.exitCode(), h.err());
+        assertEquals(0, r.exitCode(), r.err());
+        assertFalse(h.out().contains("for this fit"), "the dataset stays on the host by default:\n" + h.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("training set ") && l.contains(" is on cpu for this fit")), r.out());
+        List<?> eh = (List<?>) JSON.std.mapFrom(Files.readString(host)).get("epochs");
+        List<?> er = (List<?>) JSON.std.mapFrom(Files.readString(resident)).get("epochs");
+        assertEquals(2, er.size());
+        for (int i = 0; i < eh.size(); i++) {
+            for (String key : List.of("loss", "test_loss", "test_accuracy")) {
+                assertEquals(((Map<?, ?>) eh.get(i)).get(key), ((Map<?, ?>) er.get(i)).get(key), key + " of epoch " + (i + 1));
+            }
+        }
+        assertTrue(CliRun.of("train", "--help").out().contains("--dataset-on-device"));
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -43,9 +43,9 @@ final class Batches implements AutoCloseable {
     }
 
     /**
-     * Batches of {@code data}; with {@code onDevice}, the dataset is uploaded now. When the device cannot hold
-     * it (it throws {@link DeviceOutOfMemoryException}) or has no {@link Device#gatherRows}, the batches are
-     * gathered on the host instead and {@code notes} gets one line saying so.
+     * Batches of {@code data}; with {@code onDevice}, the dataset is uploaded now and {@code notes} gets one line
+     * saying so. When the device cannot hold it (it throws {@link DeviceOutOfMemoryException}) or has no
+     * {@link Device#gatherRows}, the batches are gathered on the host instead and the line says that.
      *
      * @throws IllegalArgumentException with {@code onDevice}, when the dataset has more rows than
      *         {@link Device#GATHER_MAX_ROWS}
@@ -83,7 +83,7 @@ final class Batches implements AutoCloseable {
         int n = data.size();
         int cols = data.featureCount();
         checkAddressable(data.name(), n);
-        String what = String.format(Locale.ROOT, "training set %s (%s)", data.name(),
+        String what = String.format(Locale.ROOT, "training set %s, %s,", data.name(),
                 DeviceOutOfMemoryException.bytes(4L * n * (cols + 1)));
         try {
             indices = Tensor.empty(device, batchSize).keep();
@@ -104,6 +104,7 @@ final class Batches implements AutoCloseable {
         for (int i = 0; i < n; i++) y[i] = ints[i];
         device.write(y, 0, labels.buffer(), 0, n);
         hostIndices = new float[batchSize];
+        notes.accept(what + " is on " + device.info().id() + " for this fit: each step uploads only its batch's row numbers");
         return true;
     }
 

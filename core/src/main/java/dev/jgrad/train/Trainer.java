@@ -104,10 +104,11 @@ public final class Trainer {
      * GPU, {@code batch * (features + 1)} floats become {@code batch}) at the cost of device memory for the
      * whole training set. Off by default. The evaluation set stays on the host.
      *
-     * <p>When the device cannot hold the training set (it throws {@code DeviceOutOfMemoryException}), or has
-     * no {@code gatherRows}, training goes on with batches gathered on the host and the listener's
-     * {@link TrainingListener#note} gets one line saying so: the option changes speed, never results, so it
-     * is not worth failing a run for. A training set of more than {@link Device#GATHER_MAX_ROWS} examples is
+     * <p>The listener's {@link TrainingListener#note} gets one line at the start of fit: the training set is
+     * on the device, or, when the device cannot hold it (it throws {@code DeviceOutOfMemoryException}) or has
+     * no {@code gatherRows}, that training goes on with batches gathered on the host. The option changes
+     * speed, never results, so a device too small for it is not worth failing the run for. (A device that
+     * holds the training set but then not the step's tensors still fails with its out-of-memory error.) A training set of more than {@link Device#GATHER_MAX_ROWS} examples is
      * an {@link IllegalArgumentException} from {@link #fit}: row numbers travel as floats.
      */
     public Trainer datasetOnDevice(boolean on) {

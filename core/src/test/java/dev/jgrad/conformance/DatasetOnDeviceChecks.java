@@ -117,7 +117,9 @@ final class DatasetOnDeviceChecks {
         Fit resident = fit(device, train, true);
         assertFalse(host.resident(), "without datasetOnDevice the dataset must stay on the host");
         assertTrue(resident.resident(), "datasetOnDevice(true) did not keep the dataset on the device: " + resident.notes());
-        assertEquals(List.of(), resident.notes(), "no note expected when the dataset fits");
+        assertEquals(List.of(), host.notes(), "no note expected without datasetOnDevice");
+        assertEquals(1, resident.notes().size(), resident.notes().toString());
+        assertTrue(resident.notes().get(0).contains("is on " + device.info().id()), resident.notes().get(0));
         assertTrue(host.losses().get(EPOCHS - 1) < 0.5 * host.losses().get(0), "the loss should fall: " + host.losses());
         sameResults("dataset on the device vs host batches", host, resident);
     }
