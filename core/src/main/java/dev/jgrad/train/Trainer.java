@@ -108,8 +108,9 @@ public final class Trainer {
      * on the device, or, when the device cannot hold it (it throws {@code DeviceOutOfMemoryException}) or has
      * no {@code gatherRows}, that training goes on with batches gathered on the host. The option changes
      * speed, never results, so a device too small for it is not worth failing the run for. (A device that
-     * holds the training set but then not the step's tensors still fails with its out-of-memory error.) A training set of more than {@link Device#GATHER_MAX_ROWS} examples is
-     * an {@link IllegalArgumentException} from {@link #fit}: row numbers travel as floats.
+     * holds the training set but then not the step's tensors still fails with its out-of-memory error.) A
+     * training set of more than {@link Device#GATHER_MAX_ROWS} examples is an {@link IllegalArgumentException}
+     * from {@link #fit}: row numbers travel as floats.
      */
     public Trainer datasetOnDevice(boolean on) {
         this.datasetOnDevice = on;
