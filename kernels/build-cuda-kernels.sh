@@ -8,7 +8,9 @@ set -euo pipefail
 src=$1
 out=$2
 fatbin=$out/jgrad_kernels.fatbin
-sources=(prelude_cuda.h common.h elementwise.cl reduce.cl softmax.cl losses.cl optim.cl conv.cl pool.cl batchnorm.cl dropout.cl gather.cl)
+sources=(prelude_cuda.h common.h elementwise.cl reduce.cl softmax.cl losses.cl optim.cl conv.cl pool.cl batchnorm.cl dropout.cl gather.cl gemm_vec.cl gemm_tf32.cu)
+# gemm_vec.cl is the vectorized 128x128 SGEMM (GemmLaunch); gemm_tf32.cu the CUDA-only TF32 tensor-core GEMM,
+# used only behind jgrad.cuda.tf32 / --tf32.
 # gemm.cl is compiled once per tiling: tileM,tileN,tileK,wptM,wptN (GemmTiling.STANDARD)
 gemm_tilings=(32,32,16,2,2 64,64,16,4,4 128,128,16,8,8)
 

@@ -36,9 +36,18 @@ public final class CudaDevice extends KernelDevice {
     private final PinnedUploads uploads;
     private final CUdeviceptr placeholder;
     private final int multiprocessors;
+    private final boolean tf32;
     private boolean closed;
 
+    /**
+     * System property {@code jgrad.cuda.tf32}: {@code true} lets the device opened next run large GEMMs on
+     * TF32 tensor cores (gemm_tf32.cu; inputs rounded to 10 mantissa bits, tolerance in this module's
+     * README). Read when a device opens; {@code false} (the default) keeps every GEMM in float32.
+     */
+    public static final String TF32_PROPERTY = "jgrad.cuda.tf32";
+
     CudaDevice(CudaContext cuda, DeviceInfo info, int multiprocessors) {
+        this.tf32 = tf32Requested(System.getProperty(TF32_PROPERTY));
         this.cuda = cuda;
         this.info = info;
         this.multiprocessors = Math.max(1, multiprocessors);
@@ -56,6 +65,23 @@ public final class CudaDevice extends KernelDevice {
     @Override
     protected int computeUnits() {
         return multiprocessors;
+    }
+
+    /** The value of {@link #TF32_PROPERTY}: unset, blank or {@code false} is off, {@code true} on, anything else an error. */
+    static boolean tf32Requested(String value) {
+        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("false")) return false;
+        if (value.trim().equalsIgnoreCase("true")) return true;
+        throw new IllegalArgumentException(TF32_PROPERTY + "='" + value + "': expected true or false");
+    }
+
+    /** Whether this device was opened with TF32 GEMMs allowed ({@link #TF32_PROPERTY}). */
+    public boolean tf32Enabled() {
+        return tf32;
+    }
+
+    @Override
+    protected boolean tf32() {
+        return tf32;
     }
 
     @Override

@@ -33,6 +33,22 @@ public abstract class KernelDevice implements Device {
         return GemmTiling.STANDARD;
     }
 
+    /** How GEMM kernels are chosen: {@link GemmLaunch.Mode#fromSystemProperty()} when the device was created. */
+    private final GemmLaunch.Mode gemmMode = GemmLaunch.Mode.fromSystemProperty();
+
+    /**
+     * Whether this device may run GEMMs on TF32 tensor cores (gemm_tf32.cu): only a CUDA device opened with
+     * the explicit opt-in overrides this; OpenCL never does.
+     */
+    protected boolean tf32() {
+        return false;
+    }
+
+    /** The kernel and geometry of an m x n x k product on this device (what {@link #gemm} launches). */
+    public GemmLaunch gemmLaunch(boolean transA, boolean transB, int m, int n, int k) {
+        return GemmLaunch.choose(gemmMode, gemmTilings(), computeUnits(), tf32(), transA, transB, m, n, k);
+    }
+
     /** Compute units (OpenCL) or multiprocessors (CUDA): how many work-groups run at once, roughly. */
     protected abstract int computeUnits();
 
@@ -129,8 +145,8 @@ public abstract class KernelDevice implements Device {
     private void launchGemm(boolean transA, boolean transB, int m, int n, int k, Buffer a, Buffer b, Buffer c,
                             boolean accumulate, Buffer bias, UnaryOp act, float actParam) {
         if (m <= 0 || n <= 0) return;
-        GemmTiling t = GemmTiling.choose(gemmTilings(), m, n, computeUnits());
-        launch(t.kernelName(), ceilDiv(n, t.tileN()), ceilDiv(m, t.tileM()), t.localX(), t.localY(),
+        GemmLaunch g = gemmLaunch(transA, transB, m, n, k);
+        launch(g.kernel(), g.groupsX(), g.groupsY(), g.localX(), g.localY(),
                 flag(transA), flag(transB), m, n, k, a, b, c, flag(accumulate), flag(bias != null), bias,
                 KernelCodes.unary(act), actParam);
     }

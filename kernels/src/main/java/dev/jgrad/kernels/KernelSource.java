@@ -16,6 +16,11 @@ public final class KernelSource {
     private static final String ROOT = "/dev/jgrad/kernels/";
     /** Work-items per row in the row kernels (softmax, losses, row sums); must match ROW_GROUP in the .cl files. */
     public static final int ROW_GROUP = 128;
+    /**
+     * CUDA-only sources (not OpenCL C, so not a {@link File}), compiled into the fat binary only, and the
+     * kernels each defines.
+     */
+    public static final java.util.Map<String, List<String>> CUDA_ONLY = java.util.Map.of("gemm_tf32.cu", List.of(GemmLaunch.TF32_KERNEL));
     /** Resource name of the fat binary that build-cuda-kernels.sh writes. */
     public static final String CUDA_FATBIN = ROOT + "cuda/jgrad_kernels.fatbin";
 
@@ -29,6 +34,8 @@ public final class KernelSource {
         LOSSES("losses.cl", "jg_bce_with_logits", "jg_bce_with_logits_backward", "jg_huber_loss", "jg_huber_loss_backward"),
         /** One kernel per tiling, named by {@link GemmTiling#kernelName()}. */
         GEMM("gemm.cl"),
+        /** The vectorized, double-buffered SGEMM for large products ({@link GemmLaunch}). */
+        GEMM_VEC("gemm_vec.cl", GemmLaunch.VECTOR_KERNEL),
         CONV("conv.cl", "jg_im2col", "jg_col2im", "jg_batch_transpose"),
         POOL("pool.cl", "jg_max_pool", "jg_max_pool_backward", "jg_avg_pool", "jg_avg_pool_backward"),
         BATCHNORM("batchnorm.cl", "jg_bn_stats", "jg_bn_forward", "jg_bn_backward"),
@@ -54,8 +61,8 @@ public final class KernelSource {
 
         /** The file that defines {@code kernel}. */
         public static File defining(String kernel) {
-            if (kernel.startsWith(GemmTiling.KERNEL_PREFIX)) return GEMM;
             for (File f : values()) if (f.kernels.contains(kernel)) return f;
+            if (kernel.startsWith(GemmTiling.KERNEL_PREFIX)) return GEMM;
             throw new IllegalArgumentException("no kernel file defines " + kernel);
         }
     }

@@ -26,3 +26,11 @@ __device__ __forceinline__ int jg_dim(const dim3 v, int d) { return d == 0 ? (in
 #ifndef NAN
 #define NAN __int_as_float(0x7fffffff)
 #endif
+
+/* A 4-float vector (see prelude_opencl.h): one 16-byte load or store, so the pointer must be 16-byte aligned. */
+#define JG_FLOAT4       float4
+#define MAKE_FLOAT4(x, y, z, w) make_float4((x), (y), (z), (w))
+#define LOAD4(p)        (*reinterpret_cast<const float4*>(p))
+#define STORE4(v, p)    (*reinterpret_cast<float4*>(p) = (v))
+#define ALIGN16         __align__(16)
+#define GROUP_SIZE_HINT(n) __launch_bounds__(n)

@@ -15,3 +15,12 @@
 #define JG_U32          uint
 #define JG_U64          ulong
 #define MUL_HI_U32(a, b) mul_hi((uint) (a), (uint) (b))
+/* A 4-float vector, loaded and stored from a float pointer 16-byte aligned in CUDA (vload4/vstore4 need
+ * only float alignment here); ALIGN16 asks for that alignment on a local array. Components: .x .y .z .w */
+#define JG_FLOAT4       float4
+#define MAKE_FLOAT4(x, y, z, w) ((float4) ((x), (y), (z), (w)))
+#define LOAD4(p)        vload4(0, (p))
+#define STORE4(v, p)    vstore4((v), 0, (p))
+#define ALIGN16
+/* The work-group size a kernel is always launched with: a register budget for nvcc, nothing here. */
+#define GROUP_SIZE_HINT(n)

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What the Java side assumes about the kernel sources: kernel names, op codes and compile-time defaults. */
 class KernelSourceTest {
     private static final Pattern DEFINE = Pattern.compile("#define\\s+(\\w+)\\s+(-?\\d+)");
-    private static final Pattern KERNEL = Pattern.compile("KERNEL\\s+(\\w+)\\s*\\(");
+    private static final Pattern KERNEL = Pattern.compile("KERNEL\\s+(?:GROUP_SIZE_HINT\\(\\w+\\)\\s+)?(\\w+)\\s*\\(");
+    private static final Pattern CUDA_KERNEL = Pattern.compile("extern \"C\" __global__ void\\s+(?:__launch_bounds__\\([^)]*\\)\\s+)?(\\w+)\\s*\\(");
 
     private static Map<String, Integer> defines(String text) {
         Map<String, Integer> out = new HashMap<>();
@@ -51,10 +52,38 @@ class KernelSourceTest {
             if (f != KernelSource.File.GEMM) assertTrue(listed.contains(f.fileName()), f.fileName());
         }
         assertTrue(listed.contains("prelude_cuda.h") && listed.contains("common.h"), listed.toString());
+        for (String cudaOnly : KernelSource.CUDA_ONLY.keySet()) assertTrue(listed.contains(cudaOnly), cudaOnly);
         Matcher g = Pattern.compile("gemm_tilings=\\(([^)]*)\\)").matcher(script);
         assertTrue(g.find(), "no gemm_tilings=(...) in build-cuda-kernels.sh");
         assertEquals(GemmTiling.STANDARD, Stream.of(g.group(1).trim().split("\\s+")).map(GemmTiling::parse).toList(),
                 "the CUDA build must compile exactly GemmTiling.STANDARD");
+    }
+
+    @Test
+    void cudaOnlySourcesDefineExactlyTheKernelsListedForThem() {
+        for (var e : KernelSource.CUDA_ONLY.entrySet()) {
+            Set<String> found = new HashSet<>();
+            Matcher m = CUDA_KERNEL.matcher(KernelSource.text(e.getKey()));
+            while (m.find()) found.add(m.group(1));
+            assertEquals(Set.copyOf(e.getValue()), found, e.getKey());
+        }
+    }
+
+    /** The block, slice and work-group sizes GemmLaunch launches the 128x128 kernels with are the ones they are written for. */
+    @Test
+    void vectorAndTf32KernelsAreWrittenForTheGeometryGemmLaunchUses() {
+        Map<String, Integer> vec = defines(KernelSource.text("gemm_vec.cl"));
+        assertEquals(GemmLaunch.BLOCK, vec.get("VG_BM"));
+        assertEquals(GemmLaunch.BLOCK, vec.get("VG_BN"));
+        assertEquals(GemmLaunch.THREADS, vec.get("VG_THREADS"));
+        // 8x8 results per work-item: 256 work-items cover 128x128
+        assertEquals(GemmLaunch.BLOCK * GemmLaunch.BLOCK, GemmLaunch.THREADS * 64);
+        Map<String, Integer> tf32 = defines(KernelSource.text("gemm_tf32.cu"));
+        assertEquals(GemmLaunch.BLOCK, tf32.get("T32_BM"));
+        assertEquals(GemmLaunch.BLOCK, tf32.get("T32_BN"));
+        assertEquals(GemmLaunch.THREADS, tf32.get("T32_THREADS"));
+        assertEquals(KernelSource.File.GEMM_VEC, KernelSource.File.defining(GemmLaunch.VECTOR_KERNEL));
+        assertEquals(KernelSource.File.GEMM, KernelSource.File.defining(GemmTiling.WIDE.kernelName()));
     }
 
     @Test
