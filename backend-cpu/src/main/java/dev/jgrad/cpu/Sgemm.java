@@ -288,36 +288,13 @@ final class Sgemm {
 
     /**
      * pa[base + p*MR + r] = a[src + r*lda + p] for the MR rows at src (r < MR ≤ rowsLeft), p < kc: 8 x 8
-     * blocks transposed in registers as in {@link #packTransposedPanel}, of which rows MR..7 are filler
+     * blocks transposed in registers ({@link #transpose8}), of which rows MR..7 are filler
      * (the following rows of A where they exist, else row 0 again) that the overlapping stores discard.
      */
     private static void packRowsTransposed(float[] a, int src, int lda, int rowsLeft, int kc, float[] pa, int base) {
         int o5 = (rowsLeft > 5 ? 5 : 0) * lda, o6 = (rowsLeft > 6 ? 6 : 0) * lda, o7 = (rowsLeft > 7 ? 7 : 0) * lda;
         int p = 0;
-        for (; p + L <= kc; p += L) {
-            int s = src + p;
-            int dst = base + p * MR;
-            FloatVector r0 = FloatVector.fromArray(S, a, s), r1 = FloatVector.fromArray(S, a, s + lda);
-            FloatVector r2 = FloatVector.fromArray(S, a, s + 2 * lda), r3 = FloatVector.fromArray(S, a, s + 3 * lda);
-            FloatVector r4 = FloatVector.fromArray(S, a, s + 4 * lda), r5 = FloatVector.fromArray(S, a, s + o5);
-            FloatVector r6 = FloatVector.fromArray(S, a, s + o6), r7 = FloatVector.fromArray(S, a, s + o7);
-            FloatVector t0 = r0.blend(r1.rearrange(UP1), BIT1), t1 = r0.rearrange(DOWN1).blend(r1, BIT1);
-            FloatVector t2 = r2.blend(r3.rearrange(UP1), BIT1), t3 = r2.rearrange(DOWN1).blend(r3, BIT1);
-            FloatVector t4 = r4.blend(r5.rearrange(UP1), BIT1), t5 = r4.rearrange(DOWN1).blend(r5, BIT1);
-            FloatVector t6 = r6.blend(r7.rearrange(UP1), BIT1), t7 = r6.rearrange(DOWN1).blend(r7, BIT1);
-            FloatVector u0 = t0.blend(t2.rearrange(UP2), BIT2), u2 = t0.rearrange(DOWN2).blend(t2, BIT2);
-            FloatVector u1 = t1.blend(t3.rearrange(UP2), BIT2), u3 = t1.rearrange(DOWN2).blend(t3, BIT2);
-            FloatVector u4 = t4.blend(t6.rearrange(UP2), BIT2), u6 = t4.rearrange(DOWN2).blend(t6, BIT2);
-            FloatVector u5 = t5.blend(t7.rearrange(UP2), BIT2), u7 = t5.rearrange(DOWN2).blend(t7, BIT2);
-            u0.blend(u4.rearrange(UP4), BIT4).intoArray(pa, dst);
-            u1.blend(u5.rearrange(UP4), BIT4).intoArray(pa, dst + MR);
-            u2.blend(u6.rearrange(UP4), BIT4).intoArray(pa, dst + 2 * MR);
-            u3.blend(u7.rearrange(UP4), BIT4).intoArray(pa, dst + 3 * MR);
-            u0.rearrange(DOWN4).blend(u4, BIT4).intoArray(pa, dst + 4 * MR);
-            u1.rearrange(DOWN4).blend(u5, BIT4).intoArray(pa, dst + 5 * MR);
-            u2.rearrange(DOWN4).blend(u6, BIT4).intoArray(pa, dst + 6 * MR);
-            u3.rearrange(DOWN4).blend(u7, BIT4).intoArray(pa, dst + 7 * MR);
-        }
+        for (; p + L <= kc; p += L) transpose8(a, src + p, lda, o5, o6, o7, pa, base + p * MR, MR);
         for (; p < kc; p++) {
             int dst = base + p * MR;
             for (int r = 0; r < MR; r++) pa[dst + r] = a[src + r * lda + p];
@@ -365,48 +342,52 @@ final class Sgemm {
     }
 
     /**
-     * One full panel of transposed B: pb[base + p*NR + j] = b[src + j*ldb + p] for j < NR, p < kc. Eight
-     * rows of B at a time are read as 8-float vectors and transposed in registers (three rounds that
-     * pair vectors and swap their off-diagonal blocks by a lane shift and a blend), instead of 64 scalar loads and stores with a strided
-     * store each: the scalar loop made packing 9% of a training step.
+     * One full panel of transposed B: pb[base + p*NR + j] = b[src + j*ldb + p] for j < NR, p < kc, as 8 x 8
+     * blocks transposed in registers ({@link #transpose8}) instead of 64 scalar loads and strided stores
+     * each: the scalar loop made packing 9% of a training step.
      */
     private static void packTransposedPanel(float[] b, int src, int ldb, int kc, float[] pb, int base) {
         int p = 0;
         for (; p + L <= kc; p += L) {
             for (int half = 0; half < NR; half += L) {
-                // (written out in one method: C2 must keep the 16 vectors in registers, and a call it
-                // declines to inline would box every one of them)
-                int s = src + half * ldb + p;
-                int dst = base + p * NR + half;
-                FloatVector r0 = FloatVector.fromArray(S, b, s), r1 = FloatVector.fromArray(S, b, s + ldb);
-                FloatVector r2 = FloatVector.fromArray(S, b, s + 2 * ldb), r3 = FloatVector.fromArray(S, b, s + 3 * ldb);
-                FloatVector r4 = FloatVector.fromArray(S, b, s + 4 * ldb), r5 = FloatVector.fromArray(S, b, s + 5 * ldb);
-                FloatVector r6 = FloatVector.fromArray(S, b, s + 6 * ldb), r7 = FloatVector.fromArray(S, b, s + 7 * ldb);
-                // round 1: swap the off-diagonal 1x1 blocks of each pair of rows
-                FloatVector t0 = r0.blend(r1.rearrange(UP1), BIT1), t1 = r0.rearrange(DOWN1).blend(r1, BIT1);
-                FloatVector t2 = r2.blend(r3.rearrange(UP1), BIT1), t3 = r2.rearrange(DOWN1).blend(r3, BIT1);
-                FloatVector t4 = r4.blend(r5.rearrange(UP1), BIT1), t5 = r4.rearrange(DOWN1).blend(r5, BIT1);
-                FloatVector t6 = r6.blend(r7.rearrange(UP1), BIT1), t7 = r6.rearrange(DOWN1).blend(r7, BIT1);
-                // round 2: the 2x2 blocks
-                FloatVector u0 = t0.blend(t2.rearrange(UP2), BIT2), u2 = t0.rearrange(DOWN2).blend(t2, BIT2);
-                FloatVector u1 = t1.blend(t3.rearrange(UP2), BIT2), u3 = t1.rearrange(DOWN2).blend(t3, BIT2);
-                FloatVector u4 = t4.blend(t6.rearrange(UP2), BIT2), u6 = t4.rearrange(DOWN2).blend(t6, BIT2);
-                FloatVector u5 = t5.blend(t7.rearrange(UP2), BIT2), u7 = t5.rearrange(DOWN2).blend(t7, BIT2);
-                // round 3: the 4x4 blocks; row p of the result is column p of the block
-                u0.blend(u4.rearrange(UP4), BIT4).intoArray(pb, dst);
-                u1.blend(u5.rearrange(UP4), BIT4).intoArray(pb, dst + NR);
-                u2.blend(u6.rearrange(UP4), BIT4).intoArray(pb, dst + 2 * NR);
-                u3.blend(u7.rearrange(UP4), BIT4).intoArray(pb, dst + 3 * NR);
-                u0.rearrange(DOWN4).blend(u4, BIT4).intoArray(pb, dst + 4 * NR);
-                u1.rearrange(DOWN4).blend(u5, BIT4).intoArray(pb, dst + 5 * NR);
-                u2.rearrange(DOWN4).blend(u6, BIT4).intoArray(pb, dst + 6 * NR);
-                u3.rearrange(DOWN4).blend(u7, BIT4).intoArray(pb, dst + 7 * NR);
+                transpose8(b, src + half * ldb + p, ldb, 5 * ldb, 6 * ldb, 7 * ldb, pb, base + p * NR + half, NR);
             }
         }
         for (; p < kc; p++) {
             int dst = base + p * NR;
             for (int j = 0; j < NR; j++) pb[dst + j] = b[src + j * ldb + p];
         }
+    }
+
+    /**
+     * Transposes the 8 x 8 block whose rows start at src + r*ld (r < 5) and src + o5, o6, o7 (rows 5-7, given
+     * apart so that a caller can repeat a row as filler): out[dst + p*stride + r] = row r's element p. The
+     * rows are stored in increasing p, so with stride < 8 each store's tail is overwritten by the next one.
+     * Three rounds pair vectors and swap their off-diagonal 1x1, 2x2 then 4x4 blocks, each by a lane shift
+     * and a blend. The vectors never leave this method, so C2 keeps them in registers whether or not it
+     * inlines it (a vector passed to a call that is not inlined is boxed).
+     */
+    private static void transpose8(float[] a, int src, int ld, int o5, int o6, int o7, float[] out, int dst, int stride) {
+        FloatVector r0 = FloatVector.fromArray(S, a, src), r1 = FloatVector.fromArray(S, a, src + ld);
+        FloatVector r2 = FloatVector.fromArray(S, a, src + 2 * ld), r3 = FloatVector.fromArray(S, a, src + 3 * ld);
+        FloatVector r4 = FloatVector.fromArray(S, a, src + 4 * ld), r5 = FloatVector.fromArray(S, a, src + o5);
+        FloatVector r6 = FloatVector.fromArray(S, a, src + o6), r7 = FloatVector.fromArray(S, a, src + o7);
+        FloatVector t0 = r0.blend(r1.rearrange(UP1), BIT1), t1 = r0.rearrange(DOWN1).blend(r1, BIT1);
+        FloatVector t2 = r2.blend(r3.rearrange(UP1), BIT1), t3 = r2.rearrange(DOWN1).blend(r3, BIT1);
+        FloatVector t4 = r4.blend(r5.rearrange(UP1), BIT1), t5 = r4.rearrange(DOWN1).blend(r5, BIT1);
+        FloatVector t6 = r6.blend(r7.rearrange(UP1), BIT1), t7 = r6.rearrange(DOWN1).blend(r7, BIT1);
+        FloatVector u0 = t0.blend(t2.rearrange(UP2), BIT2), u2 = t0.rearrange(DOWN2).blend(t2, BIT2);
+        FloatVector u1 = t1.blend(t3.rearrange(UP2), BIT2), u3 = t1.rearrange(DOWN2).blend(t3, BIT2);
+        FloatVector u4 = t4.blend(t6.rearrange(UP2), BIT2), u6 = t4.rearrange(DOWN2).blend(t6, BIT2);
+        FloatVector u5 = t5.blend(t7.rearrange(UP2), BIT2), u7 = t5.rearrange(DOWN2).blend(t7, BIT2);
+        u0.blend(u4.rearrange(UP4), BIT4).intoArray(out, dst);
+        u1.blend(u5.rearrange(UP4), BIT4).intoArray(out, dst + stride);
+        u2.blend(u6.rearrange(UP4), BIT4).intoArray(out, dst + 2 * stride);
+        u3.blend(u7.rearrange(UP4), BIT4).intoArray(out, dst + 3 * stride);
+        u0.rearrange(DOWN4).blend(u4, BIT4).intoArray(out, dst + 4 * stride);
+        u1.rearrange(DOWN4).blend(u5, BIT4).intoArray(out, dst + 5 * stride);
+        u2.rearrange(DOWN4).blend(u6, BIT4).intoArray(out, dst + 6 * stride);
+        u3.rearrange(DOWN4).blend(u7, BIT4).intoArray(out, dst + 7 * stride);
     }
 
     // Lane shifts by 1, 2 and 4 (the lanes they wrap into are never selected by the blends) and the
