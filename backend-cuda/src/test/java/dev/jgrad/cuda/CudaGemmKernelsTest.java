@@ -2,6 +2,7 @@ package dev.jgrad.cuda;
 
 import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.conformance.UnaryDefinitions;
 import dev.jgrad.kernels.GemmLaunch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,7 +135,7 @@ class CudaGemmKernelsTest {
                 if (accumulate) { sum += c[i * n + j]; extra += Math.abs(c[i * n + j]); }
                 if (withBias) { sum += bias[j]; extra += Math.abs(bias[j]); }
                 double pre = isTf32 ? Tf32.errorBound(k, maxA, maxB) + extra * 0x1p-22 : (k + 2) * 0x1p-23 * (mag + extra);
-                double ref = activation(act, 0.1, sum);
+                double ref = UnaryDefinitions.value(act, 0.1, sum);
                 double tol = 1.2 * pre + 4e-6 * (1 + Math.abs(ref));
                 float v = got[i * n + j];
                 if (!(Math.abs(v - ref) <= tol)) fail(what + ": C[" + i + "," + j + "] = " + v + ", float64 " + ref + " (tolerance " + tol + ")");
@@ -142,20 +143,6 @@ class CudaGemmKernelsTest {
         } finally {
             for (Buffer x : new Buffer[] {da, db, dc, dbias}) d.free(x);
         }
-    }
-
-    /** The activations of common.h's jg_apply, in float64. */
-    private static double activation(UnaryOp op, double p, double x) {
-        return switch (op) {
-            case IDENTITY -> x;
-            case RELU -> x > 0 ? x : 0;
-            case LEAKY_RELU -> x > 0 ? x : p * x;
-            case ELU -> x > 0 ? x : p * Math.expm1(x);
-            case GELU -> 0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
-            case SIGMOID -> 1 / (1 + Math.exp(-x));
-            case TANH -> Math.tanh(x);
-            default -> throw new IllegalArgumentException(op + " is not fused into a GEMM");
-        };
     }
 
     private float[] random(int n) {

@@ -2,6 +2,7 @@ package dev.jgrad.opencl;
 
 import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.conformance.UnaryDefinitions;
 import dev.jgrad.kernels.GemmLaunch;
 import dev.jgrad.kernels.KernelDevice;
 import org.junit.jupiter.api.AfterAll;
@@ -123,7 +124,7 @@ class OpenClVectorGemmTest {
                     }
                     if (accumulate) { sum += c[i * n + j]; mag += Math.abs(c[i * n + j]); }
                     if (withBias) { sum += bias[j]; mag += Math.abs(bias[j]); }
-                    double ref = activation(act, 0.1, sum);
+                    double ref = UnaryDefinitions.value(act, 0.1, sum);
                     double tol = 1.2 * (k + 2) * Math.scalb(1.0, -23) * mag + 4e-6 * (1 + Math.abs(ref));
                     float v = got[i * n + j];
                     if (!(Math.abs(v - ref) <= tol)) {
@@ -134,20 +135,6 @@ class OpenClVectorGemmTest {
         } finally {
             for (Buffer x : new Buffer[] {da, db, dc, dbias}) vec.free(x);
         }
-    }
-
-    /** The activations of common.h's jg_apply, in float64. */
-    private static double activation(UnaryOp op, double p, double x) {
-        return switch (op) {
-            case IDENTITY -> x;
-            case RELU -> x > 0 ? x : 0;
-            case LEAKY_RELU -> x > 0 ? x : p * x;
-            case ELU -> x > 0 ? x : p * Math.expm1(x);
-            case GELU -> 0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
-            case SIGMOID -> 1 / (1 + Math.exp(-x));
-            case TANH -> Math.tanh(x);
-            default -> throw new IllegalArgumentException(op + " is not fused into a GEMM");
-        };
     }
 
     private float[] random(int n) {

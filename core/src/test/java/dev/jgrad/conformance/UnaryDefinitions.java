@@ -8,7 +8,7 @@ import dev.jgrad.testing.SeededArrays;
  * analytic checks hold every backend (the CPU included) to these, not to another backend. Also the
  * inputs each op is tested on.
  */
-final class UnaryDefinitions {
+public final class UnaryDefinitions {
     private UnaryDefinitions() {}
 
     private static final double GELU_C = Math.sqrt(2 / Math.PI);
@@ -22,7 +22,8 @@ final class UnaryDefinitions {
         };
     }
 
-    static double value(UnaryOp op, double p, double x) {
+    /** op(x) with parameter p, in double: the reference every backend's kernels (fused epilogues too) are held to. */
+    public static double value(UnaryOp op, double p, double x) {
         return switch (op) {
             case IDENTITY -> x;
             case RELU -> Math.max(x, 0);
