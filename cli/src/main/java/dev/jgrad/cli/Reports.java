@@ -33,6 +33,8 @@ final class Reports {
         config.put("momentum", (double) cmd.momentum);
         config.put("seed", cmd.seed);
         config.put("threads", cmd.deviceOptions.threads);
+        config.put("tf32", cmd.deviceOptions.tf32);
+        config.put("dataset_on_device", cmd.datasetOnDevice);
         root.put("config", config);
         List<Object> epochs = new ArrayList<>();
         for (EpochStats s : history) {

@@ -116,6 +116,8 @@ class CliTest {
         List<?> eh = (List<?>) JSON.std.mapFrom(Files.readString(host)).get("epochs");
         List<?> er = (List<?>) JSON.std.mapFrom(Files.readString(resident)).get("epochs");
         assertEquals(2, er.size());
+        assertEquals(Boolean.FALSE, ((Map<?, ?>) JSON.std.mapFrom(Files.readString(host)).get("config")).get("dataset_on_device"));
+        assertEquals(Boolean.TRUE, ((Map<?, ?>) JSON.std.mapFrom(Files.readString(resident)).get("config")).get("dataset_on_device"));
         for (int i = 0; i < eh.size(); i++) {
             for (String key : List.of("loss", "test_loss", "test_accuracy")) {
                 assertEquals(((Map<?, ?>) eh.get(i)).get(key), ((Map<?, ?>) er.get(i)).get(key), key + " of epoch " + (i + 1));
