@@ -3,6 +3,7 @@ package dev.jgrad.opencl;
 import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.DeviceInfo;
 import dev.jgrad.backend.DeviceOutOfMemoryException;
+import dev.jgrad.kernels.GemmLaunch;
 import dev.jgrad.kernels.GemmTiling;
 import dev.jgrad.kernels.KernelDevice;
 import dev.jgrad.kernels.KernelSource;
@@ -50,6 +51,8 @@ public final class OpenClDevice extends KernelDevice {
     /** The tilings on offer; narrowed on first use to those whose compiled kernel fits a work-group. */
     private List<GemmTiling> tilings;
     private boolean tilingsChecked;
+    /** Whether gemm_vec.cl's kernel runs 256 work-items here; asked of the runtime on first use. */
+    private Boolean vectorGemmFits;
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     /** Bound where a kernel takes a buffer it will not read (no bias, no momentum). */
     private final cl_mem placeholder;
@@ -99,6 +102,14 @@ public final class OpenClDevice extends KernelDevice {
      * The tilings whose kernels this device can run: a kernel needing more registers than a full
      * work-group has left can be limited below the device's maximum, so each is built and checked once.
      */
+    @Override
+    protected boolean vectorGemmFits() {
+        if (vectorGemmFits == null) {
+            vectorGemmFits = kernelWorkGroupSize(kernel(GemmLaunch.VECTOR_KERNEL)) >= GemmLaunch.THREADS;
+        }
+        return vectorGemmFits;
+    }
+
     @Override
     protected List<GemmTiling> gemmTilings() {
         if (!tilingsChecked) {

@@ -44,9 +44,22 @@ public abstract class KernelDevice implements Device {
         return false;
     }
 
+    /**
+     * Whether the compiled vector kernel (gemm_vec.cl) can run work-groups of {@link GemmLaunch#THREADS}
+     * here: a runtime may allow fewer work-items for a kernel that needs many registers than the device's
+     * maximum. The CUDA build fixes its launch bounds, so only OpenCL asks the runtime.
+     */
+    protected boolean vectorGemmFits() {
+        return true;
+    }
+
     /** The kernel and geometry of an m x n x k product on this device (what {@link #gemm} launches). */
     public GemmLaunch gemmLaunch(boolean transA, boolean transB, int m, int n, int k) {
-        return GemmLaunch.choose(gemmMode, gemmTilings(), computeUnits(), tf32(), transA, transB, m, n, k);
+        GemmLaunch g = GemmLaunch.choose(gemmMode, gemmTilings(), computeUnits(), tf32(), transA, transB, m, n, k);
+        if (g.kernel().equals(GemmLaunch.VECTOR_KERNEL) && !vectorGemmFits()) {
+            g = GemmLaunch.choose(GemmLaunch.Mode.TILED, gemmTilings(), computeUnits(), false, transA, transB, m, n, k);
+        }
+        return g;
     }
 
     /** Compute units (OpenCL) or multiprocessors (CUDA): how many work-groups run at once, roughly. */
