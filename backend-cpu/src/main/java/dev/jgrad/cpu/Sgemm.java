@@ -23,6 +23,13 @@ import java.util.Arrays;
 final class Sgemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /**
+     * 8-float vectors for the transposing packs: an 8 x 8 block is what their shuffles transpose, and
+     * every x86 machine with AVX2 or AVX-512 runs them natively.
+     */
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    /** Where 8-float vectors are narrower than the machine's own (no AVX2), they would be emulated: scalar packs. */
+    private static final boolean VECTOR_PACKS = L >= 8;
     /** Micro-tile: MR rows x NR columns (see {@link #kernel}). */
     static final int MR = 5;
     static final int NR = 2 * L;
@@ -143,7 +150,7 @@ final class Sgemm {
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     int needA = roundUp(mc, MR) * kc;
-                    if (ws.packA.length < needA + L) ws.packA = new float[roundUp(Math.min(MC, call.m), MR) * kcStd + L];   // + L: packA's overlapping stores
+                    if (ws.packA.length < needA + 8) ws.packA = new float[roundUp(Math.min(MC, call.m), MR) * kcStd + 8];   // + 8: packA's overlapping stores
                     packA(call, ws.packA, ic, mc, pc, kc);
                     macroKernel(call, ws, ic, mc, jc, nc, kc, init, last);
                 }
@@ -244,9 +251,9 @@ final class Sgemm {
 
     /**
      * Packs op(A)[ic..ic+mc, pc..pc+kc) as panels of MR rows, each stored p-major: pa[panel + p*MR + r].
-     * The vector paths store 8 floats per p, MR apart, in increasing p: the L - MR extra floats of each
+     * The vector paths store 8 floats per p, MR apart, in increasing p: the 8 - MR extra floats of each
      * store land in the next p's slots, which the next store (or the scalar tail) overwrites; the last
-     * store of the block spills into the array's L floats of padding.
+     * store of the block spills into the array's 8 floats of padding.
      */
     private static void packA(Call call, float[] pa, int ic, int mc, int pc, int kc) {
         float[] a = call.a;
@@ -256,11 +263,11 @@ final class Sgemm {
             if (call.transA) {                      // A stored [k, m]: each p holds MR consecutive floats
                 int m = call.m;
                 int p = 0;
-                if (mr == MR && L == 8) {
+                if (mr == MR && VECTOR_PACKS) {
                     // one 8-float load and store per p, as long as the load stays inside the array
-                    int last = Math.min(kc, Math.floorDiv(a.length - L - ic - ir, m) - pc + 1);
+                    int last = Math.min(kc, Math.floorDiv(a.length - 8 - ic - ir, m) - pc + 1);
                     for (; p < last; p++) {
-                        FloatVector.fromArray(S, a, (pc + p) * m + ic + ir).intoArray(pa, base + p * MR);
+                        FloatVector.fromArray(S8, a, (pc + p) * m + ic + ir).intoArray(pa, base + p * MR);
                     }
                 }
                 for (; p < kc; p++) {
@@ -271,7 +278,7 @@ final class Sgemm {
                 }
             } else {                                // A stored [m, k]: read each row in order
                 int k = call.k;
-                if (mr == MR && L == 8) {
+                if (mr == MR && VECTOR_PACKS) {
                     packRowsTransposed(a, (ic + ir) * k + pc, k, call.m - (ic + ir), kc, pa, base);
                     continue;
                 }
@@ -294,7 +301,7 @@ final class Sgemm {
     private static void packRowsTransposed(float[] a, int src, int lda, int rowsLeft, int kc, float[] pa, int base) {
         int o5 = (rowsLeft > 5 ? 5 : 0) * lda, o6 = (rowsLeft > 6 ? 6 : 0) * lda, o7 = (rowsLeft > 7 ? 7 : 0) * lda;
         int p = 0;
-        for (; p + L <= kc; p += L) transpose8(a, src + p, lda, o5, o6, o7, pa, base + p * MR, MR);
+        for (; p + 8 <= kc; p += 8) transpose8(a, src + p, lda, o5, o6, o7, pa, base + p * MR, MR);
         for (; p < kc; p++) {
             int dst = base + p * MR;
             for (int r = 0; r < MR; r++) pa[dst + r] = a[src + r * lda + p];
@@ -309,7 +316,7 @@ final class Sgemm {
             int base = jr * kc;
             if (call.transB) {                      // B stored [n, k]: read each row of B (a column of op(B)) in order
                 int k = call.k;
-                if (nr == NR && L == 8) {
+                if (nr == NR && VECTOR_PACKS) {
                     packTransposedPanel(b, (jc + jr) * k + pc, k, kc, pb, base);
                     continue;
                 }
@@ -348,9 +355,9 @@ final class Sgemm {
      */
     private static void packTransposedPanel(float[] b, int src, int ldb, int kc, float[] pb, int base) {
         int p = 0;
-        for (; p + L <= kc; p += L) {
-            for (int half = 0; half < NR; half += L) {
-                transpose8(b, src + half * ldb + p, ldb, 5 * ldb, 6 * ldb, 7 * ldb, pb, base + p * NR + half, NR);
+        for (; p + 8 <= kc; p += 8) {
+            for (int j0 = 0; j0 < NR; j0 += 8) {
+                transpose8(b, src + j0 * ldb + p, ldb, 5 * ldb, 6 * ldb, 7 * ldb, pb, base + p * NR + j0, NR);
             }
         }
         for (; p < kc; p++) {
@@ -368,10 +375,10 @@ final class Sgemm {
      * inlines it (a vector passed to a call that is not inlined is boxed).
      */
     private static void transpose8(float[] a, int src, int ld, int o5, int o6, int o7, float[] out, int dst, int stride) {
-        FloatVector r0 = FloatVector.fromArray(S, a, src), r1 = FloatVector.fromArray(S, a, src + ld);
-        FloatVector r2 = FloatVector.fromArray(S, a, src + 2 * ld), r3 = FloatVector.fromArray(S, a, src + 3 * ld);
-        FloatVector r4 = FloatVector.fromArray(S, a, src + 4 * ld), r5 = FloatVector.fromArray(S, a, src + o5);
-        FloatVector r6 = FloatVector.fromArray(S, a, src + o6), r7 = FloatVector.fromArray(S, a, src + o7);
+        FloatVector r0 = FloatVector.fromArray(S8, a, src), r1 = FloatVector.fromArray(S8, a, src + ld);
+        FloatVector r2 = FloatVector.fromArray(S8, a, src + 2 * ld), r3 = FloatVector.fromArray(S8, a, src + 3 * ld);
+        FloatVector r4 = FloatVector.fromArray(S8, a, src + 4 * ld), r5 = FloatVector.fromArray(S8, a, src + o5);
+        FloatVector r6 = FloatVector.fromArray(S8, a, src + o6), r7 = FloatVector.fromArray(S8, a, src + o7);
         FloatVector t0 = r0.blend(r1.rearrange(UP1), BIT1), t1 = r0.rearrange(DOWN1).blend(r1, BIT1);
         FloatVector t2 = r2.blend(r3.rearrange(UP1), BIT1), t3 = r2.rearrange(DOWN1).blend(r3, BIT1);
         FloatVector t4 = r4.blend(r5.rearrange(UP1), BIT1), t5 = r4.rearrange(DOWN1).blend(r5, BIT1);
@@ -392,20 +399,20 @@ final class Sgemm {
 
     // Lane shifts by 1, 2 and 4 (the lanes they wrap into are never selected by the blends) and the
     // blend masks that pick the lanes whose index has that bit set.
-    private static final VectorShuffle<Float> UP1 = VectorShuffle.iota(S, -1, 1, true);
-    private static final VectorShuffle<Float> UP2 = VectorShuffle.iota(S, -2, 1, true);
-    private static final VectorShuffle<Float> UP4 = VectorShuffle.iota(S, -4, 1, true);
-    private static final VectorShuffle<Float> DOWN1 = VectorShuffle.iota(S, 1, 1, true);
-    private static final VectorShuffle<Float> DOWN2 = VectorShuffle.iota(S, 2, 1, true);
-    private static final VectorShuffle<Float> DOWN4 = VectorShuffle.iota(S, 4, 1, true);
+    private static final VectorShuffle<Float> UP1 = VectorShuffle.iota(S8, -1, 1, true);
+    private static final VectorShuffle<Float> UP2 = VectorShuffle.iota(S8, -2, 1, true);
+    private static final VectorShuffle<Float> UP4 = VectorShuffle.iota(S8, -4, 1, true);
+    private static final VectorShuffle<Float> DOWN1 = VectorShuffle.iota(S8, 1, 1, true);
+    private static final VectorShuffle<Float> DOWN2 = VectorShuffle.iota(S8, 2, 1, true);
+    private static final VectorShuffle<Float> DOWN4 = VectorShuffle.iota(S8, 4, 1, true);
     private static final VectorMask<Float> BIT1 = laneBitMask(1);
     private static final VectorMask<Float> BIT2 = laneBitMask(2);
     private static final VectorMask<Float> BIT4 = laneBitMask(4);
 
     private static VectorMask<Float> laneBitMask(int bit) {
-        boolean[] set = new boolean[L];
-        for (int i = 0; i < L; i++) set[i] = (i & bit) != 0;
-        return VectorMask.fromArray(S, set, 0);
+        boolean[] set = new boolean[8];
+        for (int i = 0; i < 8; i++) set[i] = (i & bit) != 0;
+        return VectorMask.fromArray(S8, set, 0);
     }
 
     private static int roundUp(int x, int multiple) {
