@@ -9,29 +9,44 @@ public final class Softmax {
     private Softmax() {}
 
     public static Tensor softmax(Tensor x) {
+        return overRows(x, false);
+    }
+
+    /** Softmax or, with {@code log}, log-softmax ({@link LogSoftmax}) of each row: one kernel each way. */
+    static Tensor overRows(Tensor x, boolean log) {
         int cols = x.dim(-1);
         int rows = x.size() / cols;
         Device d = x.device();
-        Tensor y = Tensor.result(d, x.shape(), Tensor.recording(x) ? new Backward(x, rows, cols) : null);
-        d.softmax(rows, cols, x.buffer(), y.buffer());
+        Tensor y = Tensor.result(d, x.shape(), Tensor.recording(x) ? new Backward(x, rows, cols, log) : null);
+        if (log) d.logSoftmax(rows, cols, x.buffer(), y.buffer());
+        else d.softmax(rows, cols, x.buffer(), y.buffer());
         return y;
     }
 
     private static final class Backward extends Node {
         private final int rows;
         private final int cols;
+        private final boolean log;
 
-        Backward(Tensor x, int rows, int cols) {
+        Backward(Tensor x, int rows, int cols, boolean log) {
             super(x);
             this.rows = rows;
             this.cols = cols;
+            this.log = log;
+        }
+
+        @Override
+        public String name() {
+            return log ? "log_softmax" : super.name();
         }
 
         @Override
         public void backward(Tensor y) {
             Tensor.GradSlot slot = inputs()[0].gradSlot();
             if (slot == null) return;
-            y.device().softmaxBackward(rows, cols, y.buffer(), y.gradBuffer(), slot.buffer(), slot.accumulate());
+            Device d = y.device();
+            if (log) d.logSoftmaxBackward(rows, cols, y.buffer(), y.gradBuffer(), slot.buffer(), slot.accumulate());
+            else d.softmaxBackward(rows, cols, y.buffer(), y.gradBuffer(), slot.buffer(), slot.accumulate());
         }
     }
 }
