@@ -1,10 +1,10 @@
 package dev.jgrad.cpu;
 
-import dev.jgrad.backend.Backend;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceInfo;
-import dev.jgrad.backend.DeviceUnavailableException;
-import dev.jgrad.backend.Probe;
+import dev.jgrad.spi.Backend;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceInfo;
+import dev.jgrad.device.DeviceUnavailableException;
+import dev.jgrad.spi.Probe;
 
 import java.util.List;
 

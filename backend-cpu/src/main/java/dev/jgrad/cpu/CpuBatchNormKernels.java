@@ -1,7 +1,7 @@
 package dev.jgrad.cpu;
 
 /**
- * The reference batch-normalisation kernels (see {@link dev.jgrad.backend.Device#batchNormStats}). x is
+ * The reference batch-normalisation kernels (see {@link dev.jgrad.device.Device#batchNormStats}). x is
  * viewed as [n, c, inner]; per-channel sums are accumulated in double, one channel per task, so the
  * statistics do not depend on the number of threads.
  */

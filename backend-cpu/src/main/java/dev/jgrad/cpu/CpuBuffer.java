@@ -1,6 +1,6 @@
 package dev.jgrad.cpu;
 
-import dev.jgrad.backend.Buffer;
+import dev.jgrad.spi.Buffer;
 
 /** A CPU buffer is a Java float array. */
 record CpuBuffer(float[] data) implements Buffer {

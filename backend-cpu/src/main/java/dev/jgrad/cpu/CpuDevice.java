@@ -1,12 +1,12 @@
 package dev.jgrad.cpu;
 
-import dev.jgrad.backend.Activations;
-import dev.jgrad.backend.BinaryOp;
-import dev.jgrad.backend.Broadcast;
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceInfo;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.Activations;
+import dev.jgrad.spi.BinaryOp;
+import dev.jgrad.spi.Broadcast;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceInfo;
+import dev.jgrad.spi.UnaryOp;
 
 import java.util.Arrays;
 

@@ -1,6 +1,6 @@
 package dev.jgrad.cpu;
 
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.UnaryOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;

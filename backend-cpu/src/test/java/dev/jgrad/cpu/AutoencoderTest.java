@@ -1,7 +1,7 @@
 package dev.jgrad.cpu;
 
 import dev.jgrad.autograd.GradMode;
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Split;
@@ -11,7 +11,7 @@ import dev.jgrad.nn.Sequential;
 import dev.jgrad.nn.Sigmoid;
 import dev.jgrad.ops.Losses;
 import dev.jgrad.optim.Adam;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import dev.jgrad.train.Trainer;

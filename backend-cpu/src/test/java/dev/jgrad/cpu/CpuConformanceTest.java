@@ -1,7 +1,7 @@
 package dev.jgrad.cpu;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.Devices;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.Devices;
 import dev.jgrad.conformance.BackendConformanceTest;
 
 /**

@@ -1,6 +1,6 @@
 package dev.jgrad.cpu;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.conformance.LayerConformanceTest;
 
 /** The layer kernels' conformance suite on the CPU reference backend. */

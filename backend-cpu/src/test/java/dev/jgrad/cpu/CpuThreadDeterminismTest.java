@@ -5,7 +5,7 @@ import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.ops.Losses;
 import dev.jgrad.optim.SGD;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;

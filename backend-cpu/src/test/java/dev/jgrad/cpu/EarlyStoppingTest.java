@@ -1,6 +1,6 @@
 package dev.jgrad.cpu;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Datasets;
 import dev.jgrad.nn.ModelSpec;
@@ -11,7 +11,7 @@ import dev.jgrad.train.EpochStats;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingListener;
 import dev.jgrad.train.ValidationSplit;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.internal.DeviceMemory;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

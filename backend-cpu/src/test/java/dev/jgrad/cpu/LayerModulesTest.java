@@ -1,6 +1,6 @@
 package dev.jgrad.cpu;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.nn.BatchNorm2d;
 import dev.jgrad.nn.Conv2d;
 import dev.jgrad.nn.Dropout;
@@ -8,7 +8,7 @@ import dev.jgrad.nn.ModelSpec;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.ops.Losses;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;

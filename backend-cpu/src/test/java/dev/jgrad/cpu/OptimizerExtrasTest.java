@@ -1,12 +1,12 @@
 package dev.jgrad.cpu;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.optim.Adagrad;
 import dev.jgrad.optim.GradClip;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.Penalties;
 import dev.jgrad.optim.RMSprop;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;

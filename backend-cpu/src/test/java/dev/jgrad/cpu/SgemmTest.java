@@ -1,6 +1,6 @@
 package dev.jgrad.cpu;
 
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.UnaryOp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

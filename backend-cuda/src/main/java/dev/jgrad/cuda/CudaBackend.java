@@ -1,9 +1,9 @@
 package dev.jgrad.cuda;
 
-import dev.jgrad.backend.Backend;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceUnavailableException;
-import dev.jgrad.backend.Probe;
+import dev.jgrad.spi.Backend;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceUnavailableException;
+import dev.jgrad.spi.Probe;
 
 import java.util.List;
 

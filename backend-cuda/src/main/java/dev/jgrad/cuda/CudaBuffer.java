@@ -1,6 +1,6 @@
 package dev.jgrad.cuda;
 
-import dev.jgrad.backend.Buffer;
+import dev.jgrad.spi.Buffer;
 import jcuda.driver.CUdeviceptr;
 
 /** Device memory of {@code length} floats (at least one float is allocated, so empty buffers have an address). */

@@ -1,8 +1,8 @@
 package dev.jgrad.cuda;
 
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.DeviceInfo;
-import dev.jgrad.backend.DeviceOutOfMemoryException;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.DeviceInfo;
+import dev.jgrad.device.DeviceOutOfMemoryException;
 import dev.jgrad.kernels.KernelDevice;
 import jcuda.CudaException;
 import jcuda.NativePointerObject;

@@ -1,6 +1,6 @@
 package dev.jgrad.cuda;
 
-import dev.jgrad.backend.DeviceInfo;
+import dev.jgrad.device.DeviceInfo;
 import dev.jgrad.kernels.KernelSource;
 import jcuda.CudaException;
 import jcuda.driver.CUdevice;

@@ -1,6 +1,6 @@
 package dev.jgrad.cuda;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.conformance.BackendConformanceTest;
 
 /** The shared conformance suite on the first CUDA GPU; skipped, with the probe's reason, where there is none. */

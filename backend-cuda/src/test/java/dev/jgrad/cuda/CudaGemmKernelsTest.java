@@ -1,7 +1,7 @@
 package dev.jgrad.cuda;
 
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.conformance.UnaryDefinitions;
 import dev.jgrad.kernels.GemmLaunch;
 import org.junit.jupiter.api.AfterAll;

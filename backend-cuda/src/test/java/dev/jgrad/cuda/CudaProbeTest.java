@@ -1,10 +1,10 @@
 package dev.jgrad.cuda;
 
-import dev.jgrad.backend.Backend;
-import dev.jgrad.backend.DeviceInfo;
-import dev.jgrad.backend.DeviceUnavailableException;
-import dev.jgrad.backend.Devices;
-import dev.jgrad.backend.Probe;
+import dev.jgrad.spi.Backend;
+import dev.jgrad.device.DeviceInfo;
+import dev.jgrad.device.DeviceUnavailableException;
+import dev.jgrad.device.Devices;
+import dev.jgrad.spi.Probe;
 import dev.jgrad.kernels.KernelSource;
 import org.junit.jupiter.api.Test;
 

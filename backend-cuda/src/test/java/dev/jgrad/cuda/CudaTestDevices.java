@@ -1,7 +1,7 @@
 package dev.jgrad.cuda;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.Probe;
+import dev.jgrad.device.Device;
+import dev.jgrad.spi.Probe;
 import org.junit.jupiter.api.Assumptions;
 
 /** Opens the first CUDA GPU for a test class, or aborts it with the probe's reason. */

@@ -1,6 +1,6 @@
 package dev.jgrad.opencl;
 
-import dev.jgrad.backend.Buffer;
+import dev.jgrad.spi.Buffer;
 import org.jocl.cl_mem;
 
 /** A cl_mem of {@code length} floats (at least one float is allocated, since OpenCL rejects empty buffers). */

@@ -1,8 +1,8 @@
 package dev.jgrad.opencl;
 
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.DeviceInfo;
-import dev.jgrad.backend.DeviceOutOfMemoryException;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.DeviceInfo;
+import dev.jgrad.device.DeviceOutOfMemoryException;
 import dev.jgrad.kernels.GemmLaunch;
 import dev.jgrad.kernels.GemmTiling;
 import dev.jgrad.kernels.KernelDevice;

@@ -1,6 +1,6 @@
 package dev.jgrad.opencl;
 
-import dev.jgrad.backend.DeviceInfo;
+import dev.jgrad.device.DeviceInfo;
 import dev.jgrad.kernels.KernelSource;
 import org.jocl.CL;
 import org.jocl.CLException;

@@ -1,6 +1,6 @@
 package dev.jgrad.opencl;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.conformance.BackendConformanceTest;
 
 /** The shared conformance suite on the first OpenCL device (PoCL in CI); skipped, with the reason, where there is none. */

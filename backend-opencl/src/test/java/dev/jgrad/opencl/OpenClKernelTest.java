@@ -1,10 +1,10 @@
 package dev.jgrad.opencl;
 
-import dev.jgrad.backend.BinaryOp;
-import dev.jgrad.backend.Broadcast;
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.BinaryOp;
+import dev.jgrad.spi.Broadcast;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
+import dev.jgrad.spi.UnaryOp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.jgrad.opencl;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.conformance.LayerConformanceTest;
 
 /** The layer kernels' conformance suite (convolution, pooling, batch norm, dropout, ...) on the first OpenCL device. */

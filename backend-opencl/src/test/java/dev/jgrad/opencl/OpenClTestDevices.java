@@ -1,8 +1,8 @@
 package dev.jgrad.opencl;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.Devices;
-import dev.jgrad.backend.Probe;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.Devices;
+import dev.jgrad.spi.Probe;
 import org.junit.jupiter.api.Assumptions;
 
 /** Opens the devices the OpenCL tests compare: the first OpenCL device (or skips, saying why) and the CPU reference. */

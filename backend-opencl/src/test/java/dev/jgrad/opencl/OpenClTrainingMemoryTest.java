@@ -1,13 +1,13 @@
 package dev.jgrad.opencl;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Module;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.SGD;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.train.EpochStats;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingListener;

@@ -1,7 +1,7 @@
 package dev.jgrad.opencl;
 
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.conformance.UnaryDefinitions;
 import dev.jgrad.kernels.GemmLaunch;
 import dev.jgrad.kernels.KernelDevice;

@@ -1,6 +1,6 @@
 package dev.jgrad.opencl;
 
-import dev.jgrad.backend.Probe;
+import dev.jgrad.spi.Probe;
 
 /** Prints one line about the OpenCL probe; run in a child JVM by {@link OpenClProbeTest}. */
 public final class ProbePrinter {

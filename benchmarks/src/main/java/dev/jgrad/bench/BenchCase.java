@@ -1,6 +1,6 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 
 /**
  * One figure of a suite: a kernel (or a training step) on fixed shapes. The runner checks its output on the

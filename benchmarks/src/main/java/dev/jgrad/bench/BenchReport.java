@@ -1,6 +1,6 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.backend.DeviceInfo;
+import dev.jgrad.device.DeviceInfo;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
 
 /** Frees the cases' raw device buffers, skipping the ones a failed allocation never filled in. */
 final class Buffers {

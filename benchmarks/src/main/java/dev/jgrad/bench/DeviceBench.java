@@ -1,6 +1,6 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceInfo;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceInfo;
+import dev.jgrad.internal.DeviceMemory;
 
 import java.lang.management.ManagementFactory;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.backend.BinaryOp;
-import dev.jgrad.backend.Broadcast;
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
+import dev.jgrad.spi.BinaryOp;
+import dev.jgrad.spi.Broadcast;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
 
 import java.util.Locale;
 

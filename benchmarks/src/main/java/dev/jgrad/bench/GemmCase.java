@@ -1,7 +1,7 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;

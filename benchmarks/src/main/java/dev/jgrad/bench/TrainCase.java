@@ -1,6 +1,6 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.ModelSpec;
 import dev.jgrad.nn.ReLU;

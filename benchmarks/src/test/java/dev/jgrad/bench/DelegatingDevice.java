@@ -1,11 +1,11 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.backend.BinaryOp;
-import dev.jgrad.backend.Broadcast;
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceInfo;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.BinaryOp;
+import dev.jgrad.spi.Broadcast;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceInfo;
+import dev.jgrad.spi.UnaryOp;
 
 /**
  * A device that forwards every kernel of the SPI to another one, so a test can change one kernel (make it

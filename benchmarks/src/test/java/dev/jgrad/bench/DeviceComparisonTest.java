@@ -1,11 +1,11 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceInfo;
-import dev.jgrad.backend.DeviceUnavailableException;
-import dev.jgrad.backend.Devices;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceInfo;
+import dev.jgrad.device.DeviceUnavailableException;
+import dev.jgrad.device.Devices;
+import dev.jgrad.spi.UnaryOp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.backend.Backend;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceInfo;
-import dev.jgrad.backend.Probe;
+import dev.jgrad.spi.Backend;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceInfo;
+import dev.jgrad.spi.Probe;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

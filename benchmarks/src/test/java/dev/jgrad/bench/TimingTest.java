@@ -1,7 +1,7 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.Devices;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.Devices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceInfo;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceInfo;
 
 /** A deliberately broken backend: its GEMM is the delegate's with one output element off by 0.5. It counts its GEMM calls. */
 final class WrongGemmDevice extends DelegatingDevice {

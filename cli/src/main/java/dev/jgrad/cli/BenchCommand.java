@@ -1,9 +1,9 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.backend.Backend;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceUnavailableException;
-import dev.jgrad.backend.Devices;
+import dev.jgrad.spi.Backend;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceUnavailableException;
+import dev.jgrad.device.Devices;
 import dev.jgrad.bench.BenchChart;
 import dev.jgrad.bench.BenchConfig;
 import dev.jgrad.bench.BenchReport;
@@ -12,7 +12,7 @@ import dev.jgrad.bench.DeviceSelection;
 import dev.jgrad.bench.ReportJson;
 import dev.jgrad.bench.ResultTable;
 import dev.jgrad.bench.Suite;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.internal.DeviceMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.Devices;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.Devices;
 import dev.jgrad.cuda.CudaDevice;
 import picocli.CommandLine.Option;
 

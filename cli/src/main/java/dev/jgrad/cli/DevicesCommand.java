@@ -1,9 +1,9 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.backend.Backend;
-import dev.jgrad.backend.DeviceInfo;
-import dev.jgrad.backend.Devices;
-import dev.jgrad.backend.Probe;
+import dev.jgrad.spi.Backend;
+import dev.jgrad.device.DeviceInfo;
+import dev.jgrad.device.Devices;
+import dev.jgrad.spi.Probe;
 import picocli.CommandLine.Command;
 
 import java.util.concurrent.Callable;

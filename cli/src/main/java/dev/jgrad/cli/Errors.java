@@ -1,7 +1,7 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.backend.DeviceOutOfMemoryException;
-import dev.jgrad.backend.DeviceUnavailableException;
+import dev.jgrad.device.DeviceOutOfMemoryException;
+import dev.jgrad.device.DeviceUnavailableException;
 import dev.jgrad.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;

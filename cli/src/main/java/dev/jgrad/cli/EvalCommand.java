@@ -1,12 +1,12 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Split;
 import dev.jgrad.metrics.ConfusionMatrix;
 import dev.jgrad.nn.Module;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.Trainer;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceOutOfMemoryException;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceOutOfMemoryException;
 import dev.jgrad.io.Checkpoint;
 import dev.jgrad.io.CheckpointHook;
 import dev.jgrad.io.Checkpoints;

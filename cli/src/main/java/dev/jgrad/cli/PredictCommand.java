@@ -1,12 +1,12 @@
 package dev.jgrad.cli;
 
 import dev.jgrad.autograd.GradMode;
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.data.CsvReader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.IdxReader;
 import dev.jgrad.nn.Module;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package dev.jgrad.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.jgrad.backend.DeviceInfo;
+import dev.jgrad.device.DeviceInfo;
 import dev.jgrad.io.AtomicFiles;
 import dev.jgrad.train.EpochStats;
 

@@ -49,7 +49,7 @@ final class SavedModel {
     /** A model read from a file: its description, training options and weights (not yet on a device). */
     record Loaded(Path file, Description description, Map<String, Object> config, Map<String, HostArray> weights) {
         /** Builds the model on {@code device} and copies the weights in. */
-        Module instantiate(dev.jgrad.backend.Device device) throws DataFormatException {
+        Module instantiate(dev.jgrad.device.Device device) throws DataFormatException {
             Module net = description.build();
             // metadata is as untrusted as the rest of the file: allocate no more than the file holds
             long need = linearParameters(net);

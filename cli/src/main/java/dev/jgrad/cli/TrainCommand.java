@@ -1,7 +1,7 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceOutOfMemoryException;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceOutOfMemoryException;
 import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Split;
 import dev.jgrad.io.Checkpoint;
@@ -18,7 +18,7 @@ import dev.jgrad.optim.schedule.LrSchedule;
 import dev.jgrad.train.EarlyStopping;
 import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.ValidationSplit;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.train.EpochStats;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingDivergedException;

@@ -1,7 +1,7 @@
 package dev.jgrad.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.jgrad.backend.Devices;
+import dev.jgrad.device.Devices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,8 +1,8 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceOutOfMemoryException;
-import dev.jgrad.backend.Devices;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceOutOfMemoryException;
+import dev.jgrad.device.Devices;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

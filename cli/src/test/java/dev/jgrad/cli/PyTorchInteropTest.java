@@ -1,8 +1,8 @@
 package dev.jgrad.cli;
 
 import dev.jgrad.autograd.GradMode;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.Devices;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.Devices;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Split;

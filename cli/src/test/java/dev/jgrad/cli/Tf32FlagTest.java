@@ -1,6 +1,6 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.backend.Devices;
+import dev.jgrad.device.Devices;
 import dev.jgrad.cuda.CudaDevice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,6 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.ops.Conv;
 import dev.jgrad.tensor.Tensor;
 

@@ -1,6 +1,6 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.UnaryOp;
 
 /** PyTorch's {@code nn.ELU}; see {@link UnaryOp#ELU} for the definition. */
 public final class ELU extends Activation {

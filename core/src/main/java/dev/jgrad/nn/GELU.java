@@ -1,6 +1,6 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.UnaryOp;
 
 /** PyTorch's {@code nn.GELU(approximate='tanh')}; see {@link UnaryOp#GELU} for the definition. */
 public final class GELU extends Activation {

@@ -1,6 +1,6 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.UnaryOp;
 
 /** PyTorch's {@code nn.LeakyReLU}; see {@link UnaryOp#LEAKY_RELU} for the definition. */
 public final class LeakyReLU extends Activation {

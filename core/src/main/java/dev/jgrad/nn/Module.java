@@ -1,6 +1,6 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.tensor.Tensor;
 
 import java.util.ArrayList;

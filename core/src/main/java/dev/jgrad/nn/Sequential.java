@@ -1,7 +1,7 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.device.Device;
+import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.tensor.Tensor;
 
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.UnaryOp;
 
 /** PyTorch's {@code nn.Tanh}. */
 public final class Tanh extends Activation {

@@ -1,8 +1,8 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceOutOfMemoryException;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceOutOfMemoryException;
+import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.tensor.Tensor;
 
 import java.util.Map;

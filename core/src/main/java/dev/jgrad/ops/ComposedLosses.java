@@ -1,6 +1,6 @@
 package dev.jgrad.ops;
 
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.tensor.Tensor;
 
 import java.util.Arrays;

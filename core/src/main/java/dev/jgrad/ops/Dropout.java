@@ -1,11 +1,11 @@
 package dev.jgrad.ops;
 
 import dev.jgrad.autograd.Node;
-import dev.jgrad.backend.BinaryOp;
-import dev.jgrad.backend.Broadcast;
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.spi.BinaryOp;
+import dev.jgrad.spi.Broadcast;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
+import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Tensor;
 
 /**

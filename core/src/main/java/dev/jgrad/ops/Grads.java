@@ -1,9 +1,9 @@
 package dev.jgrad.ops;
 
-import dev.jgrad.backend.Broadcast;
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.spi.Broadcast;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
+import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Tensor;
 
 /** Helpers the ops' backward passes share. */

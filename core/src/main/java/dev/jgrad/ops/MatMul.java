@@ -1,7 +1,7 @@
 package dev.jgrad.ops;
 
 import dev.jgrad.autograd.Node;
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.tensor.Tensor;
 
 /** C = op(A) op(B) for 2-D tensors, where op transposes when asked (without copying). */
@@ -50,7 +50,7 @@ public final class MatMul {
 
     /** dA and dB of C = op(A) op(B) given dC, written into the inputs' gradient slots. */
     static void gradients(Device d, Tensor a, Tensor b, boolean ta, boolean tb, int m, int n, int k,
-                          dev.jgrad.backend.Buffer gc) {
+                          dev.jgrad.spi.Buffer gc) {
         Tensor.GradSlot ga = a.gradSlot();
         if (ga != null) {
             if (!ta) d.gemm(false, !tb, m, k, n, gc, b.buffer(), ga.buffer(), ga.accumulate());   // dC op(B)^T

@@ -1,7 +1,7 @@
 package dev.jgrad.ops;
 
 import dev.jgrad.autograd.Node;
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.tensor.Tensor;
 
 /** Max and average pooling of x [n, c, h, w] over k x k windows (PyTorch's {@code max_pool2d}, {@code avg_pool2d}). */

@@ -1,7 +1,7 @@
 package dev.jgrad.ops;
 
 import dev.jgrad.autograd.Node;
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.tensor.Tensor;
 
 /** Softmax over the last axis. For classification losses use {@link Losses#crossEntropy}, which fuses it. */

@@ -1,10 +1,10 @@
 package dev.jgrad.optim;
 
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
+import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.nn.Module;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Tensor;
 
 import java.util.ArrayList;

@@ -1,11 +1,13 @@
 package dev.jgrad.tensor;
 
-import dev.jgrad.autograd.Backprop;
+import dev.jgrad.internal.DeviceMemory;
+
+import dev.jgrad.internal.Backprop;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.autograd.Node;
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
+import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.ops.Elementwise;
 import dev.jgrad.ops.MatMul;
 import dev.jgrad.ops.Reductions;

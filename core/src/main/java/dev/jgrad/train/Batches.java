@@ -1,7 +1,7 @@
 package dev.jgrad.train;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceOutOfMemoryException;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceOutOfMemoryException;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.tensor.Tensor;
 

@@ -1,6 +1,6 @@
 package dev.jgrad.train;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.nn.Module;
 import dev.jgrad.tensor.Tensor;
 

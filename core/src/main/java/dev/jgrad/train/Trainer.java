@@ -1,7 +1,7 @@
 package dev.jgrad.train;
 
 import dev.jgrad.autograd.GradMode;
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.Module;
 import dev.jgrad.ops.Losses;

@@ -1,8 +1,8 @@
 package dev.jgrad.conformance;
 
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
+import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.testing.HostMath;
 import dev.jgrad.testing.KernelRun;
 import dev.jgrad.testing.SeededArrays;

@@ -1,9 +1,9 @@
 package dev.jgrad.conformance;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceUnavailableException;
-import dev.jgrad.backend.Devices;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceUnavailableException;
+import dev.jgrad.device.Devices;
+import dev.jgrad.internal.DeviceMemory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

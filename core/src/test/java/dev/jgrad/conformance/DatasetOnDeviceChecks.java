@@ -1,14 +1,14 @@
 package dev.jgrad.conformance;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceOutOfMemoryException;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceOutOfMemoryException;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.SGD;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Tensor;
 import dev.jgrad.testing.SeededArrays;
 import dev.jgrad.train.EpochStats;

@@ -1,6 +1,6 @@
 package dev.jgrad.conformance;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.testing.KernelRun;
 import dev.jgrad.testing.Tolerance;
 

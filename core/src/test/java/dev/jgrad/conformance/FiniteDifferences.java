@@ -1,7 +1,7 @@
 package dev.jgrad.conformance;
 
 import dev.jgrad.autograd.GradMode;
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.ops.Elementwise;
 import dev.jgrad.ops.Reductions;
 import dev.jgrad.tensor.Scope;

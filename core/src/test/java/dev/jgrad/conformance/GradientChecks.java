@@ -1,9 +1,9 @@
 package dev.jgrad.conformance;
 
-import dev.jgrad.backend.Activations;
-import dev.jgrad.backend.BinaryOp;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.Activations;
+import dev.jgrad.spi.BinaryOp;
+import dev.jgrad.device.Device;
+import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.ops.Elementwise;
 import dev.jgrad.ops.Linear;
 import dev.jgrad.ops.Losses;

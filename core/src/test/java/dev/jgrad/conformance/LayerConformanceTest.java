@@ -1,9 +1,9 @@
 package dev.jgrad.conformance;
 
 import dev.jgrad.autograd.GradMode;
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
+import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.ops.BatchNorm;
 import dev.jgrad.ops.ComposedLosses;
 import dev.jgrad.ops.Conv;
@@ -12,8 +12,8 @@ import dev.jgrad.ops.HuberLoss;
 import dev.jgrad.ops.LogSoftmax;
 import dev.jgrad.ops.Pool;
 import dev.jgrad.ops.Reshape;
-import dev.jgrad.random.Philox;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.spi.Philox;
+import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;

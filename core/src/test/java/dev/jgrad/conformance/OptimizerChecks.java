@@ -1,6 +1,6 @@
 package dev.jgrad.conformance;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.ops.Elementwise;
 import dev.jgrad.ops.Reductions;
 import dev.jgrad.optim.Adam;

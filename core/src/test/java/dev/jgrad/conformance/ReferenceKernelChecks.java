@@ -1,9 +1,9 @@
 package dev.jgrad.conformance;
 
-import dev.jgrad.backend.Activations;
-import dev.jgrad.backend.BinaryOp;
-import dev.jgrad.backend.Broadcast;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.Activations;
+import dev.jgrad.spi.BinaryOp;
+import dev.jgrad.spi.Broadcast;
+import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.testing.HostMath;
 import dev.jgrad.testing.KernelRun;
 import dev.jgrad.testing.SeededArrays;

@@ -1,7 +1,7 @@
 package dev.jgrad.conformance;
 
 import dev.jgrad.autograd.GradMode;
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
@@ -9,7 +9,7 @@ import dev.jgrad.ops.Losses;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.SGD;
-import dev.jgrad.tensor.DeviceMemory;
+import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import dev.jgrad.testing.NoisyDevice;

@@ -1,6 +1,6 @@
 package dev.jgrad.conformance;
 
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.testing.SeededArrays;
 
 /**

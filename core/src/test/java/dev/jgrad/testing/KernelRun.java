@@ -1,7 +1,7 @@
 package dev.jgrad.testing;
 
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
 
 /** Runs one or more kernel calls on a device from host arrays and returns what every buffer holds afterwards. */
 public final class KernelRun {

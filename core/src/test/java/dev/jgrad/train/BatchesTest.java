@@ -1,6 +1,6 @@
 package dev.jgrad.train;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;

@@ -1,7 +1,7 @@
 package dev.jgrad.kernels;
 
-import dev.jgrad.backend.BinaryOp;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.BinaryOp;
+import dev.jgrad.spi.UnaryOp;
 
 /** The integer codes the kernels use for ops: the OP_* and BIN_* defines of common.h and elementwise.cl. */
 public final class KernelCodes {

@@ -1,11 +1,11 @@
 package dev.jgrad.kernels;
 
-import dev.jgrad.backend.Activations;
-import dev.jgrad.backend.BinaryOp;
-import dev.jgrad.backend.Broadcast;
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.Activations;
+import dev.jgrad.spi.BinaryOp;
+import dev.jgrad.spi.Broadcast;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
+import dev.jgrad.spi.UnaryOp;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-/* Inverted dropout with masks from Philox4x32-10 (dev.jgrad.random.Philox): element i uses word
+/* Inverted dropout with masks from Philox4x32-10 (dev.jgrad.spi.Philox): element i uses word
  * (offset + i) % 4 of the block at counter {(offset + i) / 4 as two 32-bit halves, 0, 0} under the key
  * {seed low, seed high}; u = (word >> 8) * 2^-24 and the element is kept when u >= p. Integer
  * arithmetic only, so every backend draws the same mask bit for bit. */

@@ -1,7 +1,7 @@
 package dev.jgrad.kernels;
 
-import dev.jgrad.backend.BinaryOp;
-import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.spi.BinaryOp;
+import dev.jgrad.spi.UnaryOp;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

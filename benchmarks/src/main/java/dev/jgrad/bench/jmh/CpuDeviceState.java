@@ -1,7 +1,7 @@
 package dev.jgrad.bench.jmh;
 
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.Devices;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.Devices;
 
 /** Opens the CPU device the way users do; its thread count comes from -Djgrad.cpu.threads. */
 final class CpuDeviceState {

@@ -1,6 +1,6 @@
 package dev.jgrad.bench.jmh;
 
-import dev.jgrad.backend.Device;
+import dev.jgrad.device.Device;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

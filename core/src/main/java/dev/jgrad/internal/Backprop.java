@@ -1,4 +1,6 @@
-package dev.jgrad.autograd;
+package dev.jgrad.internal;
+
+import dev.jgrad.autograd.Node;
 
 import dev.jgrad.tensor.Tensor;
 

@@ -1,8 +1,8 @@
-package dev.jgrad.tensor;
+package dev.jgrad.internal;
 
-import dev.jgrad.backend.Buffer;
-import dev.jgrad.backend.Device;
-import dev.jgrad.backend.DeviceOutOfMemoryException;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceOutOfMemoryException;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.jgrad.backend;
+package dev.jgrad.spi;
 
 /**
  * Elementwise functions y = f(x). The ones marked activation may also be fused into a GEMM epilogue.

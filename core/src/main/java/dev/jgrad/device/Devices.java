@@ -1,4 +1,7 @@
-package dev.jgrad.backend;
+package dev.jgrad.device;
+
+import dev.jgrad.spi.Backend;
+import dev.jgrad.spi.Probe;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package dev.jgrad.backend;
+package dev.jgrad.spi;
 
 /**
  * How an operand of an elementwise op of {@code n} outputs is indexed: output i reads element

@@ -1,4 +1,6 @@
-package dev.jgrad.backend;
+package dev.jgrad.spi;
+
+import dev.jgrad.device.DeviceInfo;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.jgrad.backend;
+package dev.jgrad.spi;
 
 /** Facts about {@link UnaryOp}s that every backend and the layers rely on. */
 public final class Activations {

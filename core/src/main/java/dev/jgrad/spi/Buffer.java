@@ -1,4 +1,4 @@
-package dev.jgrad.backend;
+package dev.jgrad.spi;
 
 /** A block of float32 memory owned by one {@link Device}. Only that device's kernels may touch it. */
 public interface Buffer {

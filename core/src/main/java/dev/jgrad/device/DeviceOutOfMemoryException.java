@@ -1,4 +1,4 @@
-package dev.jgrad.backend;
+package dev.jgrad.device;
 
 import java.util.Locale;
 

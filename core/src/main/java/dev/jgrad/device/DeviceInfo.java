@@ -1,4 +1,4 @@
-package dev.jgrad.backend;
+package dev.jgrad.device;
 
 /**
  * One device as {@code jgrad devices} lists it.

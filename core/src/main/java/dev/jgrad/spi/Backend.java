@@ -1,4 +1,7 @@
-package dev.jgrad.backend;
+package dev.jgrad.spi;
+
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceUnavailableException;
 
 /**
  * A compute backend (cpu, opencl, cuda), found with {@link java.util.ServiceLoader}.

@@ -1,4 +1,4 @@
-package dev.jgrad.backend;
+package dev.jgrad.spi;
 
 /** Elementwise z = a op b, with broadcasting described by {@link Broadcast}. */
 public enum BinaryOp {

@@ -1,4 +1,4 @@
-package dev.jgrad.random;
+package dev.jgrad.spi;
 
 import org.junit.jupiter.api.Test;
 

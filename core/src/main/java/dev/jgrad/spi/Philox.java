@@ -1,4 +1,4 @@
-package dev.jgrad.random;
+package dev.jgrad.spi;
 
 /**
  * Philox4x32-10, the counter-based generator of Salmon et al., "Parallel random numbers: as easy as

@@ -1,4 +1,9 @@
-package dev.jgrad.backend;
+package dev.jgrad.device;
+
+import dev.jgrad.spi.BinaryOp;
+import dev.jgrad.spi.Broadcast;
+import dev.jgrad.spi.Buffer;
+import dev.jgrad.spi.UnaryOp;
 
 /**
  * One open device: an allocator, copies between host and device, and the primitive kernels that every
@@ -231,7 +236,7 @@ public interface Device extends AutoCloseable {
     }
 
     /**
-     * Inverted dropout driven by the counter-based generator {@code dev.jgrad.random.Philox} (Philox4x32-10):
+     * Inverted dropout driven by the counter-based generator {@code dev.jgrad.spi.Philox} (Philox4x32-10):
      * element i uses word (offset + i) % 4 of the block philox(counter = {(offset+i)/4 low 32 bits,
      * high 32 bits, 0, 0}, key = {seed low 32 bits, seed high 32 bits}), u = (word >>> 8) * 2^-24 in [0, 1);
      * it is kept when u >= p. mask[i] = kept ? 1/(1-p) : 0 and y[i] = x[i] * mask[i]. Every backend

@@ -1,4 +1,4 @@
-package dev.jgrad.backend;
+package dev.jgrad.device;
 
 /** A device that was asked for cannot be used; the message says which and why, in one line. */
 public class DeviceUnavailableException extends RuntimeException {
