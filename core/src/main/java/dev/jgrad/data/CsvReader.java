@@ -8,22 +8,26 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.ZipException;
 
 /**
- * Reads labelled examples from a CSV file, plain or gzipped (recognised by the gzip magic bytes).
+ * Reads examples from a CSV file, plain or gzipped (recognised by the gzip magic bytes).
  *
- * <p>Format: one example per line, comma-separated, the feature values first and the integer label last;
- * every row has the same number of columns (at least two). Values are plain decimal numbers (digits,
+ * <p>Format: one example per line, comma-separated; every row has the same number of columns. Which columns
+ * are targets is a {@link CsvFormat}: by default ({@link CsvFormat#LABEL_LAST}) the feature values come first
+ * and the integer label last (at least two columns); target columns can also be chosen by index or header
+ * name and hold float values (regression, multi-label), or there can be none. Values are plain decimal numbers (digits,
  * sign, point, exponent; no quoting, no NaN or infinity); spaces around a value are ignored, blank lines
  * are skipped. The first non-blank line is taken as a header and skipped only when <em>none</em> of its
  * fields is a number; a first line with some numbers is data, and any non-number in it is an error.
  * Labels must be integers from 0 up to (not including) {@value #MAX_CLASSES}; the class count is the
- * largest label + 1.
+ * largest label + 1. The header line names the columns that {@link CsvFormat#targetColumns()} may name.
  *
  * <p>Scaling: if the largest feature value in the file is greater than 1, every feature value is
  * divided by that largest value (so non-negative data such as grey levels 0–16 lands in [0, 1]);
- * otherwise the values are kept as they are. Negative values are never shifted.
+ * otherwise the values are kept as they are. Negative values are never shifted. Targets are never scaled,
+ * and a format may turn feature scaling off ({@link CsvFormat#scaleFeatures()}).
  */
 public final class CsvReader {
     /** Bounds the output layer a label can ask for, so that one stray huge label cannot allocate gigabytes. */
@@ -31,12 +35,17 @@ public final class CsvReader {
 
     private CsvReader() {}
 
-    /** Reads a CSV file; the dataset is named after the file. */
+    /** Reads a CSV file of features then a label ({@link CsvFormat#LABEL_LAST}); the dataset is named after the file. */
     public static Dataset read(Path file) throws DataFormatException {
+        return read(file, CsvFormat.LABEL_LAST);
+    }
+
+    /** Reads a CSV file whose columns are laid out as {@code format} says; the dataset is named after the file. */
+    public static Dataset read(Path file, CsvFormat format) throws DataFormatException {
         try {
             DataInput.Opened opened = DataInput.open(file);
             try (InputStream in = opened.in()) {
-                return parse(in, file.toString(), String.valueOf(file.getFileName()));
+                return parse(in, file.toString(), String.valueOf(file.getFileName()), format);
             }
         } catch (DataFormatException e) {
             throw e;
@@ -52,8 +61,13 @@ public final class CsvReader {
      * the dataset's name. The stream is not closed.
      */
     public static Dataset read(InputStream stream, String source) throws DataFormatException {
+        return read(stream, source, CsvFormat.LABEL_LAST);
+    }
+
+    /** As {@link #read(InputStream, String)}, with the columns laid out as {@code format} says. */
+    public static Dataset read(InputStream stream, String source, CsvFormat format) throws DataFormatException {
         try {
-            return parse(DataInput.wrap(stream).in(), source, source);
+            return parse(DataInput.wrap(stream).in(), source, source, format);
         } catch (DataFormatException e) {
             throw e;
         } catch (EOFException | ZipException e) {
@@ -63,10 +77,14 @@ public final class CsvReader {
         }
     }
 
-    private static Dataset parse(InputStream in, String source, String name) throws IOException {
+    private static Dataset parse(InputStream in, String source, String name, CsvFormat format) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
         FloatList features = new FloatList(source);
+        FloatList values = new FloatList(source);
         int[] labels = new int[1024];
+        boolean[] isTarget = null;
+        int[] targetOrder = null;
+        String[] header = null;
         int rows = 0;
         int columns = -1;
         boolean sawAnyLine = false;
@@ -84,29 +102,45 @@ public final class CsvReader {
             String[] fields = split(line);
             int count = fields.length;
             if (firstLine && isHeader(fields)) {
+                header = fields;
                 continue;
             }
             if (columns < 0) {
-                if (count < 2) {
-                    throw new DataFormatException(source + ": line " + lineNumber + " has " + count
-                            + " column; expected feature values followed by a label");
+                int least = format.targets() == Targets.Kind.NONE ? 1 : format.targetColumns().size() + 1;
+                if (count < least) {
+                    throw new DataFormatException(source + ": line " + lineNumber + " has " + count + " column" + (count == 1 ? "" : "s")
+                            + "; expected feature values and " + describeTargets(format));
+                }
+                if (header != null && header.length != count) {
+                    throw new DataFormatException(source + ": the header names " + header.length + " columns, line " + lineNumber
+                            + " has " + count);
                 }
                 columns = count;
+                targetOrder = resolveTargets(format, header, columns, source);
+                isTarget = new boolean[columns];
+                for (int c : targetOrder) isTarget[c] = true;
             } else if (count != columns) {
                 throw new DataFormatException(source + ": line " + lineNumber + " has " + count
                         + " columns, earlier rows have " + columns);
             }
-            for (int c = 0; c < columns - 1; c++) {
+            for (int c = 0; c < columns; c++) {
+                if (isTarget[c]) continue;
                 float value = parseValue(fields[c], source, lineNumber, c + 1);
                 features.add(value);
                 maxFeature = Math.max(maxFeature, value);
             }
-            int label = parseLabel(fields[columns - 1], source, lineNumber, columns);
-            maxLabel = Math.max(maxLabel, label);
-            if (rows == labels.length) {
-                labels = Arrays.copyOf(labels, (int) Math.min(DataInput.MAX_ARRAY, 2L * labels.length));
+            if (format.targets() == Targets.Kind.CLASSES) {
+                int column = targetOrder[0];
+                int label = parseLabel(fields[column], source, lineNumber, column + 1);
+                maxLabel = Math.max(maxLabel, label);
+                if (rows == labels.length) {
+                    labels = Arrays.copyOf(labels, (int) Math.min(DataInput.MAX_ARRAY, 2L * labels.length));
+                }
+                labels[rows] = label;
+            } else {
+                for (int c : targetOrder) values.add(parseValue(fields[c], source, lineNumber, c + 1));
             }
-            labels[rows++] = label;
+            rows++;
         }
         if (!sawAnyLine) {
             throw new DataFormatException(source + ": is empty");
@@ -114,13 +148,72 @@ public final class CsvReader {
         if (rows == 0) {
             throw new DataFormatException(source + ": has a header line but no data rows");
         }
-        float[] values = features.toArray();
-        if (maxFeature > 1f) {
-            for (int i = 0; i < values.length; i++) {
-                values[i] /= maxFeature;
+        float[] featureValues = features.toArray();
+        if (format.scaleFeatures() && maxFeature > 1f) {
+            for (int i = 0; i < featureValues.length; i++) {
+                featureValues[i] /= maxFeature;
             }
         }
-        return new Dataset(name, values, Arrays.copyOf(labels, rows), rows, columns - 1, maxLabel + 1);
+        int featureCount = columns - targetOrder.length;
+        Targets targets = switch (format.targets()) {
+            case CLASSES -> new Targets.Classes(Arrays.copyOf(labels, rows), maxLabel + 1);
+            case VALUES -> new Targets.Values(values.toArray(), targetOrder.length);
+            case NONE -> new Targets.None();
+        };
+        return new Dataset(name, featureValues, rows, featureCount, targets);
+    }
+
+    private static String describeTargets(CsvFormat format) {
+        return switch (format.targets()) {
+            case CLASSES -> "a label";
+            case VALUES -> format.targetColumns().size() + " target column" + (format.targetColumns().size() == 1 ? "" : "s");
+            case NONE -> "no targets";
+        };
+    }
+
+    /** The 0-based columns of the format's targets, in the format's order; every name or index must exist once. */
+    private static int[] resolveTargets(CsvFormat format, String[] header, int columns, String source) throws DataFormatException {
+        List<String> wanted = format.targetColumns();
+        int[] out = new int[wanted.size()];
+        boolean[] seen = new boolean[columns];
+        for (int k = 0; k < out.length; k++) {
+            String spec = wanted.get(k).strip();
+            int column;
+            if (looksNumeric(spec)) {
+                int index;
+                try {
+                    index = Integer.parseInt(spec);
+                } catch (NumberFormatException e) {
+                    throw new DataFormatException(source + ": target column '" + shorten(spec) + "' is neither an integer index nor a header name");
+                }
+                column = index < 0 ? columns + index : index;
+                if (column < 0 || column >= columns) {
+                    throw new DataFormatException(source + ": target column " + index + " is outside the file's " + columns
+                            + " columns (0.." + (columns - 1) + ", or -1.." + (-columns) + " from the end)");
+                }
+            } else {
+                if (header == null) {
+                    throw new DataFormatException(source + ": target column '" + shorten(spec) + "' is a name, but the file has no header row;"
+                            + " give the column's 0-based index");
+                }
+                column = -1;
+                for (int c = 0; c < header.length; c++) {
+                    if (header[c].equals(spec)) {
+                        column = c;
+                        break;
+                    }
+                }
+                if (column < 0) {
+                    throw new DataFormatException(source + ": no column is named '" + shorten(spec) + "'; the header has "
+                            + shorten(String.join(",", header)));
+                }
+            }
+            if (seen[column]) throw new DataFormatException(source + ": target column " + column + " is named twice");
+            seen[column] = true;
+            out[k] = column;
+        }
+        if (out.length == columns) throw new DataFormatException(source + ": every column is a target; at least one must be a feature");
+        return out;
     }
 
     /** Splits on commas; fields are trimmed. */
@@ -204,7 +297,7 @@ public final class CsvReader {
 
     private static String shorten(String text) {
         String printable = text.replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}]", "?");
-        return printable.length() <= 40 ? printable : printable.substring(0, 40) + "…";
+        return printable.length() <= 60 ? printable : printable.substring(0, 60) + "…";
     }
 
     /** A float array that grows as values arrive. */

@@ -32,24 +32,44 @@ public final class Datasets {
 
     /** Loads what {@code spec} names; any failure is a {@link DataFormatException} with a one-line message. */
     public static Split load(String spec) throws DataFormatException {
+        return load(spec, CsvFormat.LABEL_LAST);
+    }
+
+    /**
+     * Loads what {@code spec} names, a CSV file read as {@code csv} says. The other sources hold class labels:
+     * with a format of {@link Targets.Kind#NONE} their labels are dropped, and one asking for
+     * {@link Targets.Kind#VALUES} is an error.
+     */
+    public static Split load(String spec, CsvFormat csv) throws DataFormatException {
         String name = spec == null ? "" : spec.strip();
+        Path file = null;
+        Split split;
         if (name.isEmpty() || name.equals(DIGITS)) {
-            return digits();
+            split = digits();
+        } else if (name.equals(FASHION_MNIST)) {
+            split = fashionMnist(FASHION_MNIST_DIR);
+        } else {
+            file = resolve(name);
+            split = Files.isDirectory(file) ? IdxReader.readFolder(file) : splitSeededShuffle(CsvReader.read(file, csv));
         }
-        if (name.equals(FASHION_MNIST)) {
-            return fashionMnist(FASHION_MNIST_DIR);
-        }
+        if (file != null && !Files.isDirectory(file)) return split;
+        return switch (csv.targets()) {
+            case CLASSES -> split;
+            case NONE -> new Split(split.train().withTargets(new Targets.None()), split.test().withTargets(new Targets.None()));
+            case VALUES -> throw new DataFormatException("data '" + name + "' holds class labels; target columns can be chosen"
+                    + " in a CSV file only");
+        };
+    }
+
+    private static Path resolve(String name) throws DataFormatException {
         Path path;
         try {
             path = Path.of(name);
         } catch (InvalidPathException e) {
             throw unknown(name, "not a valid path");
         }
-        if (Files.isDirectory(path)) {
-            return IdxReader.readFolder(path);
-        }
-        if (Files.isRegularFile(path)) {
-            return splitSeededShuffle(CsvReader.read(path));
+        if (Files.isDirectory(path) || Files.isRegularFile(path)) {
+            return path;
         }
         throw unknown(name, Files.exists(path) ? "neither a regular file nor a folder" : "no such file or folder");
     }
@@ -67,7 +87,7 @@ public final class Datasets {
                 throw new DataFormatException(source + ": missing from the jgrad jar (a broken build?)");
             }
             Dataset read = CsvReader.read(in, source);
-            return new Dataset(DIGITS, read.features(), read.labels(), read.size(), read.featureCount(), read.classes());
+            return read.named(DIGITS);
         } catch (DataFormatException e) {
             throw e;
         } catch (IOException e) {
@@ -82,16 +102,12 @@ public final class Datasets {
                     + " not found; install it with: sudo apt-get install dataset-fashion-mnist");
         }
         Split split = IdxReader.readFolder(folder);
-        return new Split(rename(split.train(), FASHION_MNIST + " train"), rename(split.test(), FASHION_MNIST + " test"));
+        return new Split(split.train().named(FASHION_MNIST + " train"), split.test().named(FASHION_MNIST + " test"));
     }
 
     /** {@link Split#shuffled} with {@link #TRAIN_FRACTION} and {@link #SPLIT_SEED}. */
     public static Split splitSeededShuffle(Dataset all) throws DataFormatException {
         return Split.shuffled(all, TRAIN_FRACTION, SPLIT_SEED);
-    }
-
-    private static Dataset rename(Dataset d, String name) {
-        return new Dataset(name, d.features(), d.labels(), d.size(), d.featureCount(), d.classes());
     }
 
     private static DataFormatException unknown(String spec, String why) {

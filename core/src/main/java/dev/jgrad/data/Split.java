@@ -7,7 +7,7 @@ public record Split(Dataset train, Dataset test) {
 
     /**
      * Splits one dataset by a seeded shuffle: the first {@code floor(size × trainFraction)} shuffled
-     * examples train, the rest test; both keep the whole dataset's class count. The same seed gives the
+     * examples train, the rest test; both keep the whole dataset's class count (and target kind). The same seed gives the
      * same split on every JVM ({@link Random} is specified exactly).
      *
      * @throws DataFormatException when either part would be empty
@@ -38,13 +38,6 @@ public record Split(Dataset train, Dataset test) {
     }
 
     private static Dataset subset(Dataset all, int[] order, int from, int to, String name) {
-        int width = all.featureCount();
-        float[] features = new float[(to - from) * width];
-        int[] labels = new int[to - from];
-        for (int k = from; k < to; k++) {
-            System.arraycopy(all.features(), order[k] * width, features, (k - from) * width, width);
-            labels[k - from] = all.labels()[order[k]];
-        }
-        return new Dataset(name, features, labels, to - from, width, all.classes());
+        return all.select(order, from, to, name);
     }
 }

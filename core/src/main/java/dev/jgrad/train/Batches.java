@@ -12,11 +12,13 @@ import java.util.function.Consumer;
  * The training batches of one dataset, in one of two ways that give the same tensors bit for bit:
  * <ul>
  * <li><b>gathered on the host</b> (the default): each batch's rows are copied into host staging arrays and
- *     uploaded, {@code rows * (features + 1)} floats per step;</li>
+ *     uploaded, {@code rows * (features + target width)} floats per step;</li>
  * <li><b>the dataset on the device</b>: features and labels are uploaded once, when this object is made
  *     (once per {@link Trainer#fit}), and each step uploads only the batch's {@code rows} row numbers and
  *     gathers x and y on the device with {@link Device#gatherRows}.</li>
  * </ul>
+ * The target y is [rows] class indices (as floats), [rows, width] values, or, for a dataset without targets,
+ * x itself.
  * Either way the staging arrays and the device tensors are made once and refilled for every batch (one set
  * for the full batch size, one for a shorter last batch), so batching allocates nothing in the steady state.
  */
@@ -29,7 +31,8 @@ final class Batches implements AutoCloseable {
     // gathered on the host
     private float[] hostX;
     private float[] hostY;
-    // the dataset on the device: [size, features], [size] labels as floats, and the batch's row numbers
+    private final int targetWidth;
+    // the dataset on the device: [size, features], [size, target width] targets as floats, and the batch's row numbers
     private Tensor features;
     private Tensor labels;
     private Tensor indices;
@@ -54,9 +57,10 @@ final class Batches implements AutoCloseable {
         this.device = device;
         this.data = data;
         this.batchSize = Math.min(batchSize, data.size());
+        this.targetWidth = data.targets().width();
         if (!onDevice || !upload(notes)) {
             this.hostX = new float[this.batchSize * data.featureCount()];
-            this.hostY = new float[this.batchSize];
+            this.hostY = new float[this.batchSize * targetWidth];
         }
     }
 
@@ -84,13 +88,13 @@ final class Batches implements AutoCloseable {
         int cols = data.featureCount();
         checkAddressable(data.name(), n);
         String what = String.format(Locale.ROOT, "training set %s, %s,", data.name(),
-                DeviceOutOfMemoryException.bytes(4L * n * (cols + 1)));
+                DeviceOutOfMemoryException.bytes(4L * n * (cols + targetWidth)));
         try {
             indices = Tensor.empty(device, batchSize).keep();
             // rows = 0 copies nothing on a device that has the kernel, and throws on one that does not
             device.gatherRows(indices.buffer(), 1, indices.buffer(), 0, indices.buffer());
             features = Tensor.empty(device, n, cols).keep();
-            labels = Tensor.empty(device, n).keep();
+            if (targetWidth > 0) labels = Tensor.empty(device, n, targetWidth).keep();
         } catch (DeviceOutOfMemoryException | UnsupportedOperationException e) {
             releaseDataset();
             notes.accept(what + " stays on the host, its batches gathered there: "
@@ -99,10 +103,11 @@ final class Batches implements AutoCloseable {
             return false;
         }
         device.write(data.features(), 0, features.buffer(), 0, n * cols);
-        float[] y = new float[n];
-        int[] ints = data.labels();
-        for (int i = 0; i < n; i++) y[i] = ints[i];
-        device.write(y, 0, labels.buffer(), 0, n);
+        if (labels != null) {
+            float[] y = new float[n * targetWidth];
+            for (int i = 0; i < n; i++) data.targets().copyTo(i, y, i * targetWidth);
+            device.write(y, 0, labels.buffer(), 0, y.length);
+        }
         hostIndices = new float[batchSize];
         notes.accept(what + " is on " + device.info().id() + " for this fit: each step uploads only its batch's row numbers");
         return true;
@@ -116,18 +121,17 @@ final class Batches implements AutoCloseable {
             for (int r = 0; r < rows; r++) hostIndices[r] = order[from + r];   // exact: n <= 2^24
             device.write(hostIndices, 0, indices.buffer(), 0, rows);
             device.gatherRows(features.buffer(), cols, indices.buffer(), rows, b.x().buffer());
-            device.gatherRows(labels.buffer(), 1, indices.buffer(), rows, b.y().buffer());
+            if (labels != null) device.gatherRows(labels.buffer(), targetWidth, indices.buffer(), rows, b.y().buffer());
             return b;
         }
         float[] xs = data.features();
-        int[] ys = data.labels();
         for (int r = 0; r < rows; r++) {
             int i = order[from + r];
             System.arraycopy(xs, i * cols, hostX, r * cols, cols);
-            hostY[r] = ys[i];
+            data.targets().copyTo(i, hostY, r * targetWidth);
         }
         device.write(hostX, 0, b.x().buffer(), 0, rows * cols);
-        device.write(hostY, 0, b.y().buffer(), 0, rows);
+        if (targetWidth > 0) device.write(hostY, 0, b.y().buffer(), 0, rows * targetWidth);
         return b;
     }
 
@@ -136,7 +140,7 @@ final class Batches implements AutoCloseable {
             if (full == null) full = make(rows);
             return full;
         }
-        if (tail == null || tail.y().size() != rows) {
+        if (tail == null || tail.x().dim(0) != rows) {
             if (tail != null) close(tail);
             tail = make(rows);
         }
@@ -144,12 +148,18 @@ final class Batches implements AutoCloseable {
     }
 
     private Batch make(int rows) {
-        return new Batch(Tensor.empty(device, rows, data.featureCount()).keep(), Tensor.empty(device, rows).keep());
+        Tensor x = Tensor.empty(device, rows, data.featureCount()).keep();
+        Tensor y = switch (data.targets().kind()) {
+            case CLASSES -> Tensor.empty(device, rows).keep();
+            case VALUES -> Tensor.empty(device, rows, targetWidth).keep();
+            case NONE -> x;
+        };
+        return new Batch(x, y);
     }
 
     private static void close(Batch b) {
         b.x().close();
-        b.y().close();
+        if (b.y() != b.x()) b.y().close();
     }
 
     private void releaseDataset() {

@@ -9,25 +9,41 @@ import java.util.Map;
 
 /**
  * Stops training when a validation metric has not improved for {@code patience} epochs (Keras'
- * {@code EarlyStopping}): an improvement is a loss lower, or an accuracy higher, than the best so far by
- * more than {@code minDelta}. On each improvement the model's whole state (parameters and buffers such as
+ * {@code EarlyStopping}): an improvement is a value better than the best so far by more than {@code minDelta}
+ * (lower for a loss or an error, higher for accuracy, F1 or R²). On each improvement the model's whole state (parameters and buffers such as
  * batch-norm running statistics) is copied to the host, so {@link #restoreBest} can put the best weights back.
  */
 public final class EarlyStopping {
-    /** The metric watched, from the per-epoch evaluation of {@link Trainer}. */
-    public enum Metric {
-        LOSS, ACCURACY;
+    /**
+     * The metric watched, by the name {@link Evaluation#metrics()} gives it ({@code loss}, {@code accuracy},
+     * {@code r2}, {@code rmse}, {@code micro_f1}, ...), and whether larger is better.
+     *
+     * @param name           the metric's name
+     * @param higherIsBetter whether an improvement is an increase
+     */
+    public record Metric(String name, boolean higherIsBetter) {
+        /** The held-out loss, lower is better. */
+        public static final Metric LOSS = new Metric("loss", false);
+        /** The held-out accuracy (classification), higher is better. */
+        public static final Metric ACCURACY = new Metric("accuracy", true);
 
+        /**
+         * The metric called {@code name} (a {@code val_} prefix is allowed), with its direction from
+         * {@link Task#higherIsBetter}.
+         */
         public static Metric named(String name) {
-            return switch (name.trim().toLowerCase(Locale.ROOT).replace('-', '_')) {
-                case "loss", "val_loss" -> LOSS;
-                case "accuracy", "acc", "val_accuracy" -> ACCURACY;
-                default -> throw new IllegalArgumentException("unknown early-stopping metric '" + name + "': expected loss or accuracy");
-            };
+            String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+            if (n.startsWith("val_")) n = n.substring(4);
+            if (n.equals("acc")) n = "accuracy";
+            if (!Task.isMetric(n)) {
+                throw new IllegalArgumentException("unknown early-stopping metric '" + name + "': expected loss or one of a task's metrics"
+                        + " (accuracy, macro_f1, micro_f1, exact_match, mse, rmse, mae, r2, ...)");
+            }
+            return new Metric(n, Task.higherIsBetter(n));
         }
 
         double of(EpochStats stats) {
-            return this == LOSS ? stats.testLoss() : stats.testAccuracy();
+            return stats.testMetric(name);
         }
     }
 
@@ -61,7 +77,7 @@ public final class EarlyStopping {
     public boolean update(EpochStats stats, Module model) {
         double v = metric.of(stats);
         boolean improved = !Double.isNaN(v) && (Double.isNaN(best)
-                || (metric == Metric.LOSS ? v < best - minDelta : v > best + minDelta));
+                || (metric.higherIsBetter() ? v > best + minDelta : v < best - minDelta));
         if (improved) {
             best = v;
             bestEpoch = stats.epoch();

@@ -1,22 +1,28 @@
 package dev.jgrad.train;
 
-import dev.jgrad.autograd.GradMode;
 import dev.jgrad.device.Device;
 import dev.jgrad.data.Dataset;
+import dev.jgrad.data.Normalization;
 import dev.jgrad.nn.Module;
-import dev.jgrad.ops.Losses;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.schedule.LrSchedule;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Mini-batch training of a classifier with softmax cross-entropy: each epoch visits the training set in a
- * seeded random order, in batches, and is then evaluated on the test set.
+ * Mini-batch training for a {@link Task} (classification by default) with a {@link LossFunction} (the task's
+ * default unless {@link #loss} sets one): each epoch visits the training set in a seeded random order, in
+ * batches, and is then evaluated on the test set with the task's metrics. {@link #fit} returns the run's
+ * {@link TrainingHistory}.
+ *
+ * <pre>{@code
+ * Trainer t = new Trainer(model, new Adam(model.parameters(), 1e-3f), device, 32, 1)
+ *         .task(Task.REGRESS).normalization(Normalization.fit(train, true, true));
+ * TrainingHistory h = t.fit(train, test, 100, new TrainingListener() {});
+ * }</pre>
  *
  * <p>The step is forward, backward and update inside a {@link Scope}, so every intermediate buffer goes back
  * to the device's pool and the steady state allocates no device memory. The running loss is summed on the
@@ -41,15 +47,25 @@ public final class Trainer {
     private TrainingPosition resumeFrom = TrainingPosition.START;
     private StepHook stepHook = StepHook.NONE;
     private long steps;
-    // issue 7: learning-rate schedule, gradient processing before each update, early stopping
+    private Task task = Task.CLASSIFY;
+    private LossFunction loss = Task.CLASSIFY.defaultLoss();
+    private boolean lossSet;
+    private Normalization normalization = Normalization.NONE;
+    private boolean evaluateTrainingSet;
     private LrSchedule schedule;
     private float baseLr;
     private Runnable beforeUpdate = () -> {};
     private EarlyStopping earlyStopping;
-    // issue 5: the training set resident on the device
     private boolean datasetOnDevice;
     private boolean datasetResident;
 
+    /**
+     * @param model     the network to train, already on {@code device}
+     * @param optimizer updates {@code model}'s parameters
+     * @param device    where training runs
+     * @param batchSize examples per step (the last batch of an epoch may be smaller)
+     * @param seed      fixes every epoch's visiting order (epoch {@code e}'s order depends on the seed and {@code e} only)
+     */
     public Trainer(Module model, Optimizer optimizer, Device device, int batchSize, long seed) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         this.model = model;
@@ -57,6 +73,54 @@ public final class Trainer {
         this.device = device;
         this.batchSize = batchSize;
         this.seed = seed;
+    }
+
+    /**
+     * What the model is trained for; sets the loss to the task's default unless {@link #loss} chose one.
+     * {@link #fit} checks the data's targets against it.
+     */
+    public Trainer task(Task newTask) {
+        this.task = newTask;
+        if (!lossSet) this.loss = newTask.defaultLoss();
+        return this;
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    /** What each step minimises (instead of the task's default loss). */
+    public Trainer loss(LossFunction lossFunction) {
+        this.loss = lossFunction;
+        this.lossSet = true;
+        return this;
+    }
+
+    public LossFunction loss() {
+        return loss;
+    }
+
+    /**
+     * Standardization to apply to every dataset given to {@link #fit} and {@link #evaluate(Dataset)} (fit it on
+     * the training split with {@link Normalization#fit}); metrics are then reported in the original units.
+     */
+    public Trainer normalization(Normalization n) {
+        this.normalization = n;
+        return this;
+    }
+
+    public Normalization normalization() {
+        return normalization;
+    }
+
+    /**
+     * With {@code true}, each epoch also evaluates the training set (in evaluation mode, after the epoch), so the
+     * history has training metrics beside the held-out ones, for learning curves. Costs a forward pass over the
+     * training set per epoch. Off by default.
+     */
+    public Trainer evaluateTrainingSet(boolean on) {
+        this.evaluateTrainingSet = on;
+        return this;
     }
 
     /** Makes {@link #fit} continue from {@code position} (a checkpoint's) instead of the start. */
@@ -132,13 +196,22 @@ public final class Trainer {
         return steps;
     }
 
-    /** Trains up to epoch {@code epochs}, evaluating on {@code test} after each. */
-    public List<EpochStats> fit(Dataset train, Dataset test, int epochs, TrainingListener listener) {
-        if (train.size() == 0) throw new IllegalArgumentException("training set " + train.name() + " is empty");
-        if (earlyStopping != null && (test == null || test.size() == 0)) {
+    /**
+     * Trains up to epoch {@code epochs}, evaluating on {@code test} (may be null) after each; both sets are in
+     * their original units ({@link #normalization} is applied here).
+     *
+     * @throws IllegalArgumentException when a set's targets do not suit the {@link #task}
+     */
+    public TrainingHistory fit(Dataset rawTrain, Dataset rawTest, int epochs, TrainingListener listener) {
+        if (rawTrain.size() == 0) throw new IllegalArgumentException("training set " + rawTrain.name() + " is empty");
+        if (earlyStopping != null && (rawTest == null || rawTest.size() == 0)) {
             throw new IllegalArgumentException("early stopping needs a validation set to watch");
         }
-        List<EpochStats> history = new ArrayList<>();
+        task.check(rawTrain);
+        if (rawTest != null && rawTest.size() > 0) task.check(rawTest);
+        Dataset train = prepare(rawTrain);
+        Dataset test = rawTest == null ? null : normalization.apply(rawTest);
+        TrainingHistory history = new TrainingHistory(task, loss.name());
         steps = resumeFrom.step();
         try (Batches batches = new Batches(device, train, batchSize, datasetOnDevice, listener::note)) {
             datasetResident = batches.onDevice();
@@ -182,12 +255,13 @@ public final class Trainer {
                 listener.progress(epoch, done, n, lossSum.item() / done, (done - first) / ((now - start) / 1e9));
             }
         }
-        double loss = lossSum.item() / n;      // waits for the last step
+        double meanLoss = lossSum.item() / n;      // waits for the last step
         double seconds = (System.nanoTime() - start) / 1e9;
-        listener.progress(epoch, n, n, loss, (n - first) / seconds);
-        Evaluation eval = test == null || test.size() == 0 ? null : evaluate(test);
-        EpochStats stats = new EpochStats(epoch, loss, (n - first) / seconds, eval == null ? Double.NaN : eval.loss(),
-                eval == null ? Double.NaN : eval.accuracy(), seconds);
+        listener.progress(epoch, n, n, meanLoss, (n - first) / seconds);
+        Evaluation eval = test == null || test.size() == 0 ? null : evaluatePrepared(test);
+        Map<String, Double> trainMetrics = evaluateTrainingSet ? evaluatePrepared(train).metrics() : Map.of();
+        EpochStats stats = new EpochStats(epoch, meanLoss, (n - first) / seconds, eval == null ? Double.NaN : eval.loss(),
+                eval == null ? Double.NaN : eval.accuracy(), seconds, optimizer.lr(), eval == null ? Map.of() : eval.metrics(), trainMetrics);
         listener.epochEnd(stats);
         return stats;
     }
@@ -195,12 +269,15 @@ public final class Trainer {
     private void step(Batches.Batch batch, int rows, Tensor lossSum) {
         try (Scope scope = Scope.open()) {
             optimizer.zeroGrad();
-            Tensor logits = model.forward(batch.x());
-            Tensor loss = Losses.crossEntropy(logits, batch.y());
-            loss.backward();
+            Tensor output = model.forward(batch.x());
+            Tensor value = loss.apply(output, batch.y());
+            if (value.size() != 1) {
+                throw new IllegalStateException("loss " + loss.name() + " gave a tensor of shape " + value.shapeString() + "; a loss must be a scalar");
+            }
+            value.backward();
             beforeUpdate.run();
             optimizer.step();
-            device.axpby(1, rows, loss.buffer(), 1f, lossSum.buffer());
+            device.axpby(1, rows, value.buffer(), 1f, lossSum.buffer());
         }
     }
 
@@ -218,46 +295,34 @@ public final class Trainer {
         return order;
     }
 
-    /** Loss and accuracy on {@code data}, in evaluation mode, without recording a graph. */
+    /**
+     * The {@link #task}'s loss and metrics on {@code data} (original units; {@link #normalization} is applied
+     * here), in evaluation mode, without recording a graph.
+     */
     public Evaluation evaluate(Dataset data) {
-        return evaluate(model, device, data);
+        return Evaluation.compute(model, device, normalization.apply(data), task, loss, normalization, EVAL_BATCH);
     }
 
+    private Evaluation evaluatePrepared(Dataset normalized) {
+        return Evaluation.compute(model, device, normalized, task, loss, normalization, EVAL_BATCH);
+    }
+
+    /** The training set as steps see it: normalized, and without targets for an autoencoder (the input is the target). */
+    private Dataset prepare(Dataset raw) {
+        Dataset d = normalization.apply(raw);
+        return task == Task.AUTOENCODE && d.targets().width() > 0 ? d.withTargets(new dev.jgrad.data.Targets.None()) : d;
+    }
+
+    /** A classifier's loss (cross-entropy), accuracy and confusion matrix on {@code data}. */
     public static Evaluation evaluate(Module model, Device device, Dataset data) {
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        int n = data.size();
-        int[] predictions = new int[n];
-        double lossTotal = 0;
-        int correct = 0;
-        int cols = data.featureCount();
-        try (GradMode g = GradMode.noGrad()) {
-            float[] xs = new float[Math.min(EVAL_BATCH, n) * cols];
-            float[] ys = new float[Math.min(EVAL_BATCH, n)];
-            for (int from = 0; from < n; from += EVAL_BATCH) {
-                int rows = Math.min(EVAL_BATCH, n - from);
-                System.arraycopy(data.features(), from * cols, xs, 0, rows * cols);
-                for (int r = 0; r < rows; r++) ys[r] = data.labels()[from + r];
-                try (Scope scope = Scope.open()) {
-                    Tensor x = Tensor.empty(device, rows, cols);
-                    device.write(xs, 0, x.buffer(), 0, rows * cols);
-                    Tensor y = Tensor.empty(device, rows);
-                    device.write(ys, 0, y.buffer(), 0, rows);
-                    Tensor logits = model.forward(x);
-                    lossTotal += (double) Losses.crossEntropy(logits, y).item() * rows;
-                    float[] out = logits.toArray();
-                    int classes = logits.dim(1);
-                    for (int r = 0; r < rows; r++) {
-                        int best = 0;
-                        for (int c = 1; c < classes; c++) if (out[r * classes + c] > out[r * classes + best]) best = c;
-                        predictions[from + r] = best;
-                        if (best == data.labels()[from + r]) correct++;
-                    }
-                }
-            }
-        } finally {
-            if (wasTraining) model.train();
-        }
-        return new Evaluation(lossTotal / n, (double) correct / n, predictions, data.labels().clone());
+        return evaluate(model, device, data, Task.CLASSIFY, Task.CLASSIFY.defaultLoss(), Normalization.NONE);
+    }
+
+    /**
+     * {@code task}'s loss and metrics of {@code model} on {@code data} (in original units, standardized here by
+     * {@code normalization}), in evaluation mode, without recording a graph.
+     */
+    public static Evaluation evaluate(Module model, Device device, Dataset data, Task task, LossFunction loss, Normalization normalization) {
+        return Evaluation.compute(model, device, normalization.apply(data), task, loss, normalization, EVAL_BATCH);
     }
 }

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.jgrad.train.Task;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.opentest4j.TestAbortedException;
@@ -251,5 +254,21 @@ public abstract class BackendConformanceTest {
     @DisplayName("dataset on the device: a device that cannot hold it or cannot gather falls back to host batches with one note")
     void datasetOnDeviceFallsBackWithANote() {
         new DatasetOnDeviceChecks(device).fallsBackToHostBatchesWithANote();
+    }
+
+    // ---- tasks beyond classification -----------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(value = Task.class, names = {"MULTILABEL", "REGRESS", "AUTOENCODE"})
+    @DisplayName("multi-label, regression and autoencoder training: learns, ends within tolerance of the CPU, same metrics")
+    void tasksTrainLikeTheReference(Task task) {
+        new TaskChecks(pair).trainsLikeTheReference(task);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Task.class, names = {"MULTILABEL", "REGRESS", "AUTOENCODE"})
+    @DisplayName("value targets and no targets with the dataset on the device: the same run bit for bit")
+    void tasksTrainBitIdenticallyWithTheDatasetOnDevice(Task task) {
+        new TaskChecks(pair).datasetOnDeviceIsBitIdentical(task);
     }
 }

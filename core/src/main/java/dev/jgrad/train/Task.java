@@ -1,0 +1,132 @@
+package dev.jgrad.train;
+
+import dev.jgrad.data.Dataset;
+import dev.jgrad.data.Targets;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a model is trained to do; it decides the targets a dataset must have, the default loss, the number of
+ * outputs, and the metrics {@link Evaluation} reports:
+ * <ul>
+ *   <li>{@link #CLASSIFY}: class indices; softmax cross-entropy; accuracy, per-class precision/recall/F1 and
+ *       the confusion matrix;</li>
+ *   <li>{@link #MULTILABEL}: 0/1 vectors, one answer per label; BCE on logits; per-label F1, micro and macro
+ *       F1, exact match and Hamming accuracy;</li>
+ *   <li>{@link #REGRESS}: float vectors; mean squared error; MSE, RMSE, MAE and R² per output and overall;</li>
+ *   <li>{@link #AUTOENCODE}: no targets, the input is reproduced; mean squared error; reconstruction MSE.</li>
+ * </ul>
+ */
+public enum Task {
+    CLASSIFY("accuracy", Targets.Kind.CLASSES),
+    MULTILABEL("micro_f1", Targets.Kind.VALUES),
+    REGRESS("r2", Targets.Kind.VALUES),
+    AUTOENCODE("mse", Targets.Kind.NONE);
+
+    private static final List<String> HIGHER_IS_BETTER = List.of("accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall",
+            "micro_f1", "exact_match", "hamming_accuracy", "r2");
+
+    private final String mainMetric;
+    private final Targets.Kind targets;
+
+    Task(String mainMetric, Targets.Kind targets) {
+        this.mainMetric = mainMetric;
+        this.targets = targets;
+    }
+
+    /** The metric progress lines and charts show: accuracy, micro_f1, r2 or mse. */
+    public String mainMetric() {
+        return mainMetric;
+    }
+
+    /** The kind of targets a dataset for this task holds. */
+    public Targets.Kind targets() {
+        return targets;
+    }
+
+    /** The metrics {@link Evaluation#metrics()} reports for this task, besides {@code loss}. */
+    public List<String> metrics() {
+        return switch (this) {
+            case CLASSIFY -> List.of("accuracy", "macro_precision", "macro_recall", "macro_f1", "weighted_f1");
+            case MULTILABEL -> List.of("micro_f1", "macro_f1", "exact_match", "hamming_accuracy");
+            case REGRESS -> List.of("mse", "rmse", "mae", "r2");
+            case AUTOENCODE -> List.of("mse", "rmse", "mae");
+        };
+    }
+
+    /** The loss used unless another is given: cross-entropy, BCE on logits, or MSE. */
+    public LossFunction defaultLoss() {
+        return switch (this) {
+            case CLASSIFY -> LossFunction.crossEntropy();
+            case MULTILABEL -> LossFunction.bceWithLogits();
+            case REGRESS, AUTOENCODE -> LossFunction.mse();
+        };
+    }
+
+    /** Whether a larger value of {@code metric} (a name from {@link #metrics()}, or {@code loss}) is better. */
+    public static boolean higherIsBetter(String metric) {
+        return HIGHER_IS_BETTER.contains(metric);
+    }
+
+    /** Whether {@code metric} is {@code loss} or one that some task reports. */
+    public static boolean isMetric(String metric) {
+        if (metric.equals("loss")) return true;
+        for (Task t : values()) if (t.metrics().contains(metric)) return true;
+        return false;
+    }
+
+    /**
+     * The number of outputs a model for {@code data} has: its classes, its target width, or (autoencoder) its
+     * feature count.
+     */
+    public int outputs(Dataset data) {
+        return switch (this) {
+            case CLASSIFY -> data.classes();
+            case MULTILABEL, REGRESS -> data.targets().width();
+            case AUTOENCODE -> data.featureCount();
+        };
+    }
+
+    /**
+     * Checks that {@code data} has this task's targets (multi-label targets must be 0 or 1); the message names
+     * the data, what it has and what to give instead.
+     */
+    public void check(Dataset data) {
+        Targets.Kind kind = data.targets().kind();
+        if (this == AUTOENCODE) return;      // any targets are ignored: the input is the target
+        if (kind != targets) {
+            throw new IllegalArgumentException("dataset " + data.name() + " has " + describe(kind) + ", but task " + label() + " needs "
+                    + describe(targets) + (targets == Targets.Kind.VALUES ? " (read a CSV with CsvFormat.values(columns))" : ""));
+        }
+        if (this == MULTILABEL) {
+            float[] v = ((Targets.Values) data.targets()).values();
+            for (int i = 0; i < v.length; i++) {
+                if (v[i] != 0f && v[i] != 1f) {
+                    int w = data.targets().width();
+                    throw new IllegalArgumentException("dataset " + data.name() + ": example " + (i / w + 1) + ", target " + (i % w) + " is " + v[i]
+                            + "; multi-label targets must be 0 or 1");
+                }
+            }
+        }
+    }
+
+    /** The lower-case name used by the CLI and saved models: classify, multilabel, regress, autoencode. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The task called {@code name} (case-insensitive). */
+    public static Task named(String name) {
+        for (Task t : values()) if (t.label().equals(name.strip().toLowerCase(Locale.ROOT))) return t;
+        throw new IllegalArgumentException("unknown task '" + name + "': expected classify, multilabel, regress or autoencode");
+    }
+
+    private static String describe(Targets.Kind kind) {
+        return switch (kind) {
+            case CLASSES -> "class labels";
+            case VALUES -> "value targets";
+            case NONE -> "no targets";
+        };
+    }
+}
