@@ -4,6 +4,7 @@ import dev.jgrad.spi.Activations;
 import dev.jgrad.spi.BinaryOp;
 import dev.jgrad.spi.Broadcast;
 import dev.jgrad.spi.Buffer;
+import dev.jgrad.spi.ConvGeometry;
 import dev.jgrad.device.Device;
 import dev.jgrad.device.DeviceInfo;
 import dev.jgrad.spi.UnaryOp;
@@ -26,11 +27,13 @@ final class CpuDevice implements Device {
     private final DeviceInfo info;
     private final Parallel parallel;
     private final Sgemm sgemm;
+    private final CpuConv2d conv2d;
 
     CpuDevice(DeviceInfo info, int threads) {
         this.info = info;
         this.parallel = new Parallel(threads);
         this.sgemm = new Sgemm(parallel);
+        this.conv2d = new CpuConv2d(parallel, sgemm);
     }
 
     @Override
@@ -401,6 +404,23 @@ final class CpuDevice implements Device {
     // ==== issue 7 kernels (layers, dropout, losses, optimizers): delegations to Cpu*Kernels ==========
     // Owned by the issue-7 engineer; the kernels themselves live in CpuConvKernels, CpuPoolKernels,
     // CpuBatchNormKernels, CpuDropoutKernel, CpuLossKernels and CpuOptimizerKernels.
+
+    @Override
+    public boolean hasConv2d() {
+        return true;
+    }
+
+    @Override
+    public void conv2d(ConvGeometry g, Buffer x, Buffer weight, Buffer bias, UnaryOp act, float actParam, Buffer y) {
+        conv2d.forward(g, of(x), of(weight), bias == null ? null : of(bias), act, actParam, of(y));
+    }
+
+    @Override
+    public void conv2dBackward(ConvGeometry g, Buffer x, Buffer weight, Buffer gy, Buffer gx, boolean accumulateX,
+                               Buffer gWeight, boolean accumulateWeight, Buffer gBias, boolean accumulateBias) {
+        conv2d.backward(g, of(x), of(weight), of(gy), gx == null ? null : of(gx), accumulateX,
+                gWeight == null ? null : of(gWeight), accumulateWeight, gBias == null ? null : of(gBias), accumulateBias);
+    }
 
     @Override
     public void im2col(int n, int c, int h, int w, int kh, int kw, int strideH, int strideW, int padH, int padW, Buffer x, Buffer cols) {

@@ -47,9 +47,17 @@ final class CpuPoolKernels {
         });
     }
 
-    /** One plane without padding: every window lies inside the image, so no bounds checks. */
+    /**
+     * One plane without padding: every window lies inside the image, so no bounds checks. The comparisons
+     * are written as selects, which C2 compiles to conditional moves: on real data about half of them go
+     * either way, and as branches they were mispredicted so often that pooling took 14% of a CNN's step.
+     */
     private static void maxPlaneUnpadded(float[] x, float[] y, float[] indices, int xb, int yb, int w, int oh, int ow,
                                          int k, int stride) {
+        if (k == 2) {
+            maxPlane2x2(x, y, indices, xb, yb, w, oh, ow, stride);
+            return;
+        }
         for (int oy = 0; oy < oh; oy++) {
             int rowStart = oy * stride * w;
             for (int ox = 0; ox < ow; ox++) {
@@ -60,14 +68,38 @@ final class CpuPoolKernels {
                     int r = first + ky * w;
                     for (int kx = 0; kx < k; kx++) {
                         float v = x[xb + r + kx];
-                        if (v > best) {
-                            best = v;
-                            at = r + kx;
-                        }
+                        boolean better = v > best;
+                        best = better ? v : best;
+                        at = better ? r + kx : at;
                     }
                 }
                 y[yb + oy * ow + ox] = best;
                 indices[yb + oy * ow + ox] = at;
+            }
+        }
+    }
+
+    /** {@link #maxPlaneUnpadded} for 2 x 2 windows, unrolled: the first maximum in row-major window order. */
+    private static void maxPlane2x2(float[] x, float[] y, float[] indices, int xb, int yb, int w, int oh, int ow, int stride) {
+        for (int oy = 0; oy < oh; oy++) {
+            int r0 = oy * stride * w;
+            int o = yb + oy * ow;
+            for (int ox = 0; ox < ow; ox++, o++) {
+                int at = r0 + ox * stride;
+                int i = xb + at;
+                float best = x[i];
+                float b = x[i + 1], c = x[i + w], d = x[i + w + 1];
+                boolean gb = b > best;
+                best = gb ? b : best;
+                int pos = gb ? at + 1 : at;
+                boolean gc = c > best;
+                best = gc ? c : best;
+                pos = gc ? at + w : pos;
+                boolean gd = d > best;
+                best = gd ? d : best;
+                pos = gd ? at + w + 1 : pos;
+                y[o] = best;
+                indices[o] = pos;
             }
         }
     }

@@ -62,8 +62,8 @@ final class Sgemm {
     }
 
     /** The operands of one call, shared read-only by the threads. */
-    private record Call(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c,
-                        boolean accumulate, boolean hasBias, UnaryOp act, float actParam, int kc) {}
+    private record Call(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                        float[] c, int cOff, boolean accumulate, boolean hasBias, UnaryOp act, float actParam, int kc) {}
 
     Sgemm(Parallel parallel) {
         this.parallel = parallel;
@@ -74,6 +74,30 @@ final class Sgemm {
     /** C[m,n] (+)= op(A) op(B). */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate) {
         run(transA, transB, m, n, k, a, b, c, accumulate, null, UnaryOp.IDENTITY, 0f);
+    }
+
+    /**
+     * C[m,n] (+)= op(A) op(B) with the matrices starting at the given offsets of their arrays, computed on the
+     * calling thread with workspace {@code workspace}'s pack buffers: for callers that split a batch of small
+     * GEMMs among the threads themselves (part p of {@link Parallel#forEachPart} uses workspace p). The sums
+     * are the same as {@link #gemm}'s for the same operands.
+     */
+    void gemmOnThread(int workspace, boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+                      float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * n, cOff + (i + 1) * n, 0f);
+            return;
+        }
+        Call call = new Call(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, false, UnaryOp.IDENTITY, 0f,
+                balancedKc(k));
+        block(call, workspaces[workspace], 0, m, 0, n);
+    }
+
+    /** KC-sized blocks of k, balanced: 784 -> 3 x 262, not 2 x 384 + 16. Depends on k alone. */
+    private static int balancedKc(int k) {
+        int kBlocks = (k + KC - 1) / KC;
+        return (k + kBlocks - 1) / kBlocks;
     }
 
     /** C[m,n] = act(op(A) op(B) + bias), bias a row of n (or null); act an activation. */
@@ -95,9 +119,7 @@ final class Sgemm {
             System.arraycopy(bias, 0, biasPad, 0, n);
             Arrays.fill(biasPad, n, padded, 0f);
         }
-        int kBlocks = (k + KC - 1) / KC;
-        int kc = (k + kBlocks - 1) / kBlocks;          // balanced blocks: 784 -> 3 x 262, not 2 x 384 + 16
-        Call call = new Call(transA, transB, m, n, k, a, b, c, accumulate, bias != null, act, actParam, kc);
+        Call call = new Call(transA, transB, m, n, k, a, 0, b, 0, c, 0, accumulate, bias != null, act, actParam, balancedKc(k));
 
         int threads = parallel.threads();
         int nPanels = (n + NR - 1) / NR;
@@ -169,7 +191,7 @@ final class Sgemm {
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int ao = ir * kc;
-                int co = (ic + ir) * n + jc + jr;
+                int co = call.cOff + (ic + ir) * n + jc + jr;
                 if (mr == MR && nr == NR) {
                     if (init != INIT_LOAD) startTile(c, co, n, init == INIT_BIAS ? biasPad : ZEROS, init == INIT_BIAS ? jc + jr : 0);
                     kernel(pa, ao, pb, bo, kc, c, co, n);
@@ -257,6 +279,7 @@ final class Sgemm {
      */
     private static void packA(Call call, float[] pa, int ic, int mc, int pc, int kc) {
         float[] a = call.a;
+        int aOff = call.aOff;
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int base = ir * kc;
@@ -265,13 +288,13 @@ final class Sgemm {
                 int p = 0;
                 if (mr == MR && VECTOR_PACKS) {
                     // one 8-float load and store per p, as long as the load stays inside the array
-                    int last = Math.min(kc, Math.floorDiv(a.length - 8 - ic - ir, m) - pc + 1);
+                    int last = Math.min(kc, Math.floorDiv(a.length - 8 - aOff - ic - ir, m) - pc + 1);
                     for (; p < last; p++) {
-                        FloatVector.fromArray(S8, a, (pc + p) * m + ic + ir).intoArray(pa, base + p * MR);
+                        FloatVector.fromArray(S8, a, aOff + (pc + p) * m + ic + ir).intoArray(pa, base + p * MR);
                     }
                 }
                 for (; p < kc; p++) {
-                    int src = (pc + p) * m + ic + ir;
+                    int src = aOff + (pc + p) * m + ic + ir;
                     int dst = base + p * MR;
                     for (int r = 0; r < mr; r++) pa[dst + r] = a[src + r];
                     for (int r = mr; r < MR; r++) pa[dst + r] = 0f;
@@ -279,11 +302,11 @@ final class Sgemm {
             } else {                                // A stored [m, k]: read each row in order
                 int k = call.k;
                 if (mr == MR && VECTOR_PACKS) {
-                    packRowsTransposed(a, (ic + ir) * k + pc, k, call.m - (ic + ir), kc, pa, base);
+                    packRowsTransposed(a, aOff + (ic + ir) * k + pc, k, call.m - (ic + ir), kc, pa, base);
                     continue;
                 }
                 for (int r = 0; r < mr; r++) {
-                    int src = (ic + ir + r) * k + pc;
+                    int src = aOff + (ic + ir + r) * k + pc;
                     for (int p = 0; p < kc; p++) pa[base + p * MR + r] = a[src + p];
                 }
                 for (int r = mr; r < MR; r++) {
@@ -311,17 +334,18 @@ final class Sgemm {
     /** Packs op(B)[pc..pc+kc, jc..jc+nc) as panels of NR columns, each stored p-major: pb[panel + p*NR + j]. */
     private static void packB(Call call, float[] pb, int pc, int kc, int jc, int nc) {
         float[] b = call.b;
+        int bOff = call.bOff;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;
             if (call.transB) {                      // B stored [n, k]: read each row of B (a column of op(B)) in order
                 int k = call.k;
                 if (nr == NR && VECTOR_PACKS) {
-                    packTransposedPanel(b, (jc + jr) * k + pc, k, kc, pb, base);
+                    packTransposedPanel(b, bOff + (jc + jr) * k + pc, k, kc, pb, base);
                     continue;
                 }
                 for (int j = 0; j < nr; j++) {
-                    int src = (jc + jr + j) * k + pc;
+                    int src = bOff + (jc + jr + j) * k + pc;
                     for (int p = 0; p < kc; p++) pb[base + p * NR + j] = b[src + p];
                 }
                 for (int j = nr; j < NR; j++) {
@@ -331,14 +355,14 @@ final class Sgemm {
                 int n = call.n;
                 if (nr == NR) {
                     for (int p = 0; p < kc; p++) {
-                        int src = (pc + p) * n + jc + jr;
+                        int src = bOff + (pc + p) * n + jc + jr;
                         int dst = base + p * NR;
                         FloatVector.fromArray(S, b, src).intoArray(pb, dst);
                         FloatVector.fromArray(S, b, src + L).intoArray(pb, dst + L);
                     }
                 } else {
                     for (int p = 0; p < kc; p++) {
-                        int src = (pc + p) * n + jc + jr;
+                        int src = bOff + (pc + p) * n + jc + jr;
                         int dst = base + p * NR;
                         System.arraycopy(b, src, pb, dst, nr);
                         Arrays.fill(pb, dst + nr, dst + NR, 0f);

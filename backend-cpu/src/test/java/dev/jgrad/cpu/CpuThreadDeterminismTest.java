@@ -1,9 +1,11 @@
 package dev.jgrad.cpu;
 
 import dev.jgrad.nn.Linear;
+import dev.jgrad.nn.ModelSpec;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.ops.Losses;
+import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.SGD;
 import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
@@ -35,6 +37,51 @@ class CpuThreadDeterminismTest {
             assertArrayEquals(one.get(i), oneAgain.get(i), "parameter " + i + ": 1 thread, run twice");
             assertArrayEquals(one.get(i), two.get(i), "parameter " + i + ": 2 threads vs 1");
             assertArrayEquals(one.get(i), three.get(i), "parameter " + i + ": 3 threads vs 1");
+        }
+    }
+
+    @Test
+    void cnnTrainingIsBitIdenticalForOneTwoAndThreeThreads() {
+        List<float[]> one = trainCnn(1);
+        List<float[]> two = trainCnn(2);
+        List<float[]> three = trainCnn(3);
+        for (int i = 0; i < one.size(); i++) {
+            assertArrayEquals(one.get(i), two.get(i), "CNN parameter " + i + ": 2 threads vs 1");
+            assertArrayEquals(one.get(i), three.get(i), "CNN parameter " + i + ": 3 threads vs 1");
+        }
+    }
+
+    /**
+     * Three Adam steps of the README's CNN (convolutions, batch norm, pooling, dropout) on a batch of 40
+     * (not a multiple of the convolution's chunk of images); returns every parameter and running statistic.
+     */
+    private static List<float[]> trainCnn(int threads) {
+        CpuDevice device = new CpuDevice(CpuBackend.info(threads), threads);
+        try {
+            Sequential model = ModelSpec.parse("conv(32,3)-batchnorm-relu-maxpool(2)-conv(64,3)-batchnorm-relu-maxpool(2)"
+                    + "-flatten-dense(128)-relu-dropout(0.3)-dense(10)", "relu").build(new int[]{1, 28, 28}, 10);
+            model.to(device, 4321);
+            Adam adam = new Adam(model.parameters(), 0.002f);
+            SplittableRandom rng = new SplittableRandom(98);
+            int batch = 40;
+            float[] x = new float[batch * 784];
+            float[] y = new float[batch];
+            for (int step = 0; step < 3; step++) {
+                for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
+                for (int i = 0; i < y.length; i++) y[i] = rng.nextInt(10);
+                try (Scope scope = Scope.open()) {
+                    adam.zeroGrad();
+                    Tensor loss = Losses.crossEntropy(model.forward(Tensor.of(device, x, batch, 784)), Tensor.of(device, y, batch));
+                    loss.backward();
+                    adam.step();
+                }
+            }
+            List<float[]> state = new ArrayList<>();
+            for (Tensor t : model.stateDict().values()) state.add(t.toArray());
+            return state;
+        } finally {
+            DeviceMemory.release(device);
+            device.close();
         }
     }
 

@@ -170,6 +170,35 @@ public interface Device extends AutoCloseable {
     }
 
     /**
+     * Whether this device implements {@link #conv2d} and {@link #conv2dBackward} itself. When it does not,
+     * convolution is composed from {@link #im2col}, the GEMMs and {@link #batchTranspose} by the op.
+     */
+    default boolean hasConv2d() {
+        return false;
+    }
+
+    /**
+     * y [n, f, oh, ow] = act(conv2d(x, weight) + bias) for x [n, c, h, w], weight [f, c, kh, kw] and bias
+     * [f] (or null), with the geometry's strides and zero padding (see {@link ConvGeometry}). {@code act} is
+     * an activation ({@link UnaryOp#isActivation()}). Only on devices whose {@link #hasConv2d} is true.
+     */
+    default void conv2d(ConvGeometry g, Buffer x, Buffer weight, Buffer bias, UnaryOp act, float actParam, Buffer y) {
+        throw notImplemented("conv2d");
+    }
+
+    /**
+     * The backward pass of {@link #conv2d} without activation, given gy [n, f, oh, ow] (the output's gradient
+     * already multiplied by the activation's derivative): gx [n, c, h, w] (+)= the input's gradient,
+     * gWeight [f, c, kh, kw] (+)= sum over the batch of gy's correlation with x, gBias [f] (+)= the sums of gy
+     * per filter. Each output may be null (not wanted) and has its own accumulate flag. Only on devices
+     * whose {@link #hasConv2d} is true.
+     */
+    default void conv2dBackward(ConvGeometry g, Buffer x, Buffer weight, Buffer gy, Buffer gx, boolean accumulateX,
+                                Buffer gWeight, boolean accumulateWeight, Buffer gBias, boolean accumulateBias) {
+        throw notImplemented("conv2dBackward");
+    }
+
+    /**
      * Max pooling over each of {@code planes} planes [h, w] (planes = n*c), window k x k, step stride,
      * implicit padding pad (padding never wins: it counts as -infinity). y is [planes, oh, ow] with
      * oh = (h + 2*pad - k)/stride + 1. indices[p, oy, ox] receives, as a float, the position iy*w + ix

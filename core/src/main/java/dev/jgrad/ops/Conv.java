@@ -3,6 +3,7 @@ package dev.jgrad.ops;
 import dev.jgrad.autograd.Node;
 import dev.jgrad.spi.Activations;
 import dev.jgrad.spi.Buffer;
+import dev.jgrad.spi.ConvGeometry;
 import dev.jgrad.device.Device;
 import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.internal.DeviceMemory;
@@ -10,7 +11,8 @@ import dev.jgrad.tensor.Tensor;
 
 /**
  * 2-D convolution (PyTorch's {@code conv2d}, cross-correlation) of x [n, c, h, w] with a weight
- * [f, c, kh, kw] and an optional bias [f], as im2col + one GEMM over the whole batch:
+ * [f, c, kh, kw] and an optional bias [f]. A device with its own convolution kernels
+ * ({@link Device#hasConv2d}) runs them; on the others it is im2col + one GEMM over the whole batch:
  * patches [n*oh*ow, c*kh*kw] times weight^T gives [n, oh*ow, f] with the bias added in the GEMM's
  * epilogue, and a batched transpose gives the [n, f, oh, ow] output. The backward pass is the two
  * GEMMs of a dense layer plus col2im; the patches are kept from the forward pass. An activation whose
@@ -41,23 +43,30 @@ public final class Conv {
             throw new IllegalArgumentException("conv2d: bias " + b.shapeString() + " does not match weight " + w.shapeString());
         }
         if (stride < 1 || pad < 0) throw new IllegalArgumentException("conv2d: stride must be >= 1 and padding >= 0");
-        Geometry g = new Geometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3), stride, pad);
-        if (g.oh < 1 || g.ow < 1) {
-            throw new IllegalArgumentException("conv2d: a " + g.kh + "x" + g.kw + " kernel with padding " + pad
+        if (x.dim(2) + 2 * pad < w.dim(2) || x.dim(3) + 2 * pad < w.dim(3)) {
+            throw new IllegalArgumentException("conv2d: a " + w.dim(2) + "x" + w.dim(3) + " kernel with padding " + pad
                     + " does not fit input " + x.shapeString());
         }
+        ConvGeometry g = new ConvGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3),
+                stride, stride, pad, pad);
         Device d = x.device();
-        int rows = g.n * g.oh * g.ow;
-        Tensor cols = Tensor.empty(d, rows, g.ckk());
-        d.im2col(g.n, g.c, g.h, g.w, g.kh, g.kw, stride, stride, pad, pad, x.buffer(), cols.buffer());
         boolean record = Tensor.recording(x, w, b);
-        Tensor y = Tensor.result(d, new int[]{g.n, g.f, g.oh, g.ow}, record ? new Backward(x, w, b, cols, g, act, actParam) : null);
+        int[] shape = {g.n(), g.f(), g.oh(), g.ow()};
+        if (d.hasConv2d()) {
+            Tensor y = Tensor.result(d, shape, record ? new Backward(x, w, b, null, g, act, actParam) : null);
+            d.conv2d(g, x.buffer(), w.buffer(), b == null ? null : b.buffer(), act, actParam, y.buffer());
+            return y;
+        }
+        int rows = g.n() * g.oh() * g.ow();
+        Tensor cols = Tensor.empty(d, rows, g.patch());
+        d.im2col(g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), stride, stride, pad, pad, x.buffer(), cols.buffer());
+        Tensor y = Tensor.result(d, shape, record ? new Backward(x, w, b, cols, g, act, actParam) : null);
         DeviceMemory pool = DeviceMemory.of(d);
-        Buffer rowsOut = pool.take(rows * g.f);
+        Buffer rowsOut = pool.take(rows * g.f());
         try {
-            d.gemmBiasActivation(false, true, rows, g.f, g.ckk(), cols.buffer(), w.buffer(), b == null ? null : b.buffer(),
+            d.gemmBiasActivation(false, true, rows, g.f(), g.patch(), cols.buffer(), w.buffer(), b == null ? null : b.buffer(),
                     act, actParam, rowsOut);
-            d.batchTranspose(g.n, g.oh * g.ow, g.f, rowsOut, y.buffer());
+            d.batchTranspose(g.n(), g.oh() * g.ow(), g.f(), rowsOut, y.buffer());
         } finally {
             pool.give(rowsOut);
         }
@@ -65,23 +74,14 @@ public final class Conv {
         return y;
     }
 
-    record Geometry(int n, int c, int h, int w, int f, int kh, int kw, int stride, int pad, int oh, int ow) {
-        Geometry(int n, int c, int h, int w, int f, int kh, int kw, int stride, int pad) {
-            this(n, c, h, w, f, kh, kw, stride, pad, outputSize(h, kh, stride, pad), outputSize(w, kw, stride, pad));
-        }
-
-        int ckk() {
-            return c * kh * kw;
-        }
-    }
-
     private static final class Backward extends Node {
+        /** The forward pass's patches; null where the device's own conv2d kernels run. */
         private final Tensor cols;
-        private final Geometry g;
+        private final ConvGeometry g;
         private final UnaryOp act;
         private final float actParam;
 
-        Backward(Tensor x, Tensor w, Tensor b, Tensor cols, Geometry g, UnaryOp act, float actParam) {
+        Backward(Tensor x, Tensor w, Tensor b, Tensor cols, ConvGeometry g, UnaryOp act, float actParam) {
             super(b == null ? new Tensor[]{x, w} : new Tensor[]{x, w, b});
             this.cols = cols;
             this.g = g;
@@ -100,36 +100,45 @@ public final class Conv {
             Tensor w = inputs()[1];
             Tensor b = inputs().length > 2 ? inputs()[2] : null;
             Device d = y.device();
-            int rows = g.n * g.oh * g.ow;
-            int ckk = g.ckk();
+            int rows = g.n() * g.oh() * g.ow();
+            int ckk = g.patch();
+            int f = g.f();
             DeviceMemory pool = DeviceMemory.of(d);
-            Buffer gRows = pool.take(rows * g.f);
+            Buffer gRows = null;
             Buffer gPre = null;
             try {
                 Buffer gy = y.gradBuffer();
                 if (act != UnaryOp.IDENTITY) {
                     // gy * act'(y), elementwise, so layout does not matter: the epilogue kernel on one long row
-                    gPre = pool.take(rows * g.f);
-                    d.activationBackwardBiasGrad(act, actParam, 1, rows * g.f, y.buffer(), gy, gPre, null, false);
+                    gPre = pool.take(rows * f);
+                    d.activationBackwardBiasGrad(act, actParam, 1, rows * f, y.buffer(), gy, gPre, null, false);
                     gy = gPre;
                 }
-                d.batchTranspose(g.n, g.f, g.oh * g.ow, gy, gRows);     // [n, f, ohw] -> [n*ohw, f]
                 Tensor.GradSlot gb = b == null ? null : b.gradSlot();
-                if (gb != null) d.reduceSum(1, rows, g.f, gRows, gb.buffer(), 1f, gb.accumulate());
                 Tensor.GradSlot gw = w.gradSlot();
-                if (gw != null) d.gemm(true, false, g.f, ckk, rows, gRows, cols.buffer(), gw.buffer(), gw.accumulate());
                 Tensor.GradSlot gx = x.gradSlot();
+                if (cols == null) {
+                    d.conv2dBackward(g, x.buffer(), w.buffer(), gy, gx == null ? null : gx.buffer(), gx != null && gx.accumulate(),
+                            gw == null ? null : gw.buffer(), gw != null && gw.accumulate(),
+                            gb == null ? null : gb.buffer(), gb != null && gb.accumulate());
+                    return;
+                }
+                gRows = pool.take(rows * f);
+                d.batchTranspose(g.n(), f, g.oh() * g.ow(), gy, gRows);     // [n, f, ohw] -> [n*ohw, f]
+                if (gb != null) d.reduceSum(1, rows, f, gRows, gb.buffer(), 1f, gb.accumulate());
+                if (gw != null) d.gemm(true, false, f, ckk, rows, gRows, cols.buffer(), gw.buffer(), gw.accumulate());
                 if (gx != null) {
                     Buffer gCols = pool.take(rows * ckk);
                     try {
-                        d.gemm(false, false, rows, ckk, g.f, gRows, w.buffer(), gCols, false);
-                        d.col2im(g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.stride, g.pad, g.pad, gCols, gx.buffer(), gx.accumulate());
+                        d.gemm(false, false, rows, ckk, f, gRows, w.buffer(), gCols, false);
+                        d.col2im(g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(), g.padH(), g.padW(),
+                                gCols, gx.buffer(), gx.accumulate());
                     } finally {
                         pool.give(gCols);
                     }
                 }
             } finally {
-                pool.give(gRows);
+                if (gRows != null) pool.give(gRows);
                 if (gPre != null) pool.give(gPre);
             }
         }

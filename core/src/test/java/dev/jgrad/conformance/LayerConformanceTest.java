@@ -114,6 +114,94 @@ public abstract class LayerConformanceTest {
         }
     }
 
+    /**
+     * The device's own convolution kernels, where it has them, against direct loops in double: forward with
+     * bias and a fused activation, and every gradient of the backward pass with and without accumulate.
+     * Cases cover padding, strides, a 1x1 kernel, rectangular kernels and batches that are not a multiple
+     * of any chunk size a kernel might use.
+     */
+    @Test
+    void conv2dKernelsMatchReference() {
+        if (!d.hasConv2d()) return;
+        int[][] cases = {{3, 2, 7, 6, 4, 3, 3, 1, 1, 0, 0}, {2, 3, 8, 7, 5, 3, 2, 2, 1, 1, 0}, {11, 4, 3, 3, 2, 1, 1, 1, 1, 0, 0},
+                {9, 1, 10, 9, 6, 3, 3, 1, 1, 1, 1}, {1, 2, 9, 8, 3, 4, 3, 3, 2, 1, 1}, {17, 3, 6, 5, 7, 3, 3, 1, 1, 0, 0}};
+        for (int[] cs : cases) {
+            dev.jgrad.spi.ConvGeometry g = new dev.jgrad.spi.ConvGeometry(cs[0], cs[1], cs[2], cs[3], cs[4], cs[5], cs[6],
+                    cs[7], cs[8], cs[9], cs[10]);
+            int n = g.n(), c = g.c(), h = g.h(), w = g.w(), f = g.f(), kh = g.kh(), kw = g.kw(), oh = g.oh(), ow = g.ow();
+            String what = "conv2d " + g;
+            float[] x = random(n * c * h * w, 40), wt = random(f * c * kh * kw, 41), b = random(f, 42), gy = random(n * f * oh * ow, 43);
+            double[] ref = new double[n * f * oh * ow];
+            double[] gx = new double[x.length], gw = new double[wt.length], gb = new double[f];
+            // sums of |term|: float32 sums of many terms with cancellation are only as good as eps times this
+            double[] gxAbs = new double[x.length], gwAbs = new double[wt.length], gbAbs = new double[f];
+            for (int bi = 0; bi < n; bi++)
+                for (int fi = 0; fi < f; fi++)
+                    for (int oy = 0; oy < oh; oy++)
+                        for (int ox = 0; ox < ow; ox++) {
+                            int yi = ((bi * f + fi) * oh + oy) * ow + ox;
+                            double sum = b[fi];
+                            gb[fi] += gy[yi];
+                            gbAbs[fi] += Math.abs(gy[yi]);
+                            for (int ci = 0; ci < c; ci++)
+                                for (int ky = 0; ky < kh; ky++)
+                                    for (int kx = 0; kx < kw; kx++) {
+                                        int iy = oy * g.strideH() - g.padH() + ky, ix = ox * g.strideW() - g.padW() + kx;
+                                        if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                                        int xi = ((bi * c + ci) * h + iy) * w + ix, wi = ((fi * c + ci) * kh + ky) * kw + kx;
+                                        sum += x[xi] * wt[wi];
+                                        gx[xi] += gy[yi] * wt[wi];
+                                        gw[wi] += gy[yi] * x[xi];
+                                        gxAbs[xi] += Math.abs(gy[yi] * wt[wi]);
+                                        gwAbs[wi] += Math.abs(gy[yi] * x[xi]);
+                                    }
+                            ref[yi] = sum;
+                        }
+            float[] expected = new float[ref.length], relu = new float[ref.length];
+            for (int i = 0; i < ref.length; i++) {
+                expected[i] = (float) ref[i];
+                relu[i] = (float) Math.max(ref[i], 0);
+            }
+            Buffer xb = upload(x), wb = upload(wt), bb = upload(b), gyb = upload(gy);
+            Buffer y = d.allocate(ref.length);
+            d.conv2d(g, xb, wb, bb, UnaryOp.IDENTITY, 0f, y);
+            assertClose(expected, download(y, ref.length), what + " forward");
+            d.conv2d(g, xb, wb, bb, UnaryOp.RELU, 0f, y);
+            assertClose(relu, download(y, ref.length), what + " forward with ReLU");
+            float[] noBias = new float[ref.length];
+            for (int i = 0; i < ref.length; i++) noBias[i] = (float) (ref[i] - b[(i / (oh * ow)) % f]);
+            d.conv2d(g, xb, wb, null, UnaryOp.IDENTITY, 0f, y);
+            assertClose(noBias, download(y, ref.length), what + " forward without bias");
+
+            Buffer gxb = d.allocate(x.length), gwb = d.allocate(wt.length), gbb = d.allocate(f);
+            d.fill(gxb, x.length, Float.NaN);
+            d.fill(gwb, wt.length, Float.NaN);
+            d.fill(gbb, f, Float.NaN);
+            d.conv2dBackward(g, xb, wb, gyb, gxb, false, gwb, false, gbb, false);
+            assertSum(gx, gxAbs, 1, download(gxb, x.length), what + " input gradient");
+            assertSum(gw, gwAbs, 1, download(gwb, wt.length), what + " weight gradient");
+            assertSum(gb, gbAbs, 1, download(gbb, f), what + " bias gradient");
+            d.conv2dBackward(g, xb, wb, gyb, gxb, true, gwb, true, gbb, true);
+            assertSum(gx, gxAbs, 2, download(gxb, x.length), what + " input gradient, accumulated");
+            assertSum(gw, gwAbs, 2, download(gwb, wt.length), what + " weight gradient, accumulated");
+            assertSum(gb, gbAbs, 2, download(gbb, f), what + " bias gradient, accumulated");
+            d.conv2dBackward(g, xb, wb, gyb, null, false, gwb, false, null, false);
+            assertSum(gw, gwAbs, 1, download(gwb, wt.length), what + " weight gradient alone");
+            d.conv2dBackward(g, xb, wb, gyb, gxb, false, null, false, null, false);
+            assertSum(gx, gxAbs, 1, download(gxb, x.length), what + " input gradient alone");
+        }
+    }
+
+    /** actual[i] = scale * expected[i] within 1e-5 * scale * absSum[i] + 1e-6 (the float32 summation bound, with room). */
+    private static void assertSum(double[] expected, double[] absSum, double scale, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            double tol = 1e-5 * scale * absSum[i] + 1e-6;
+            if (!(Math.abs(actual[i] - scale * expected[i]) <= tol)) {
+                fail(what + "[" + i + "]: expected " + scale * expected[i] + ", got " + actual[i] + " (tolerance " + tol + ")");
+            }
+        }
+    }
+
     @Test
     void batchTransposeMatchesReference() {
         int batch = 3, rows = 37, cols = 45;
