@@ -3,6 +3,7 @@ package dev.jgrad.device;
 import dev.jgrad.spi.BinaryOp;
 import dev.jgrad.spi.Broadcast;
 import dev.jgrad.spi.Buffer;
+import dev.jgrad.spi.ConvGeometry;
 import dev.jgrad.spi.UnaryOp;
 
 /**
