@@ -24,7 +24,7 @@ public final class Tf32 {
     /**
      * The bound on |TF32 result - exact result| for one output of a k-long product whose inputs are at most
      * {@code maxAbsA} and {@code maxAbsB} in magnitude: {@code 2 * k * 2^-10 * maxAbsA * maxAbsB}, valid for
-     * k <= 4096 (README, "TF32", derives it: 2^-10 from rounding both inputs, at most as much again from
+     * {@code k <= 4096} (README, "TF32", derives it: 2^-10 from rounding both inputs, at most as much again from
      * the float32 accumulation of k terms).
      */
     public static double errorBound(int k, double maxAbsA, double maxAbsB) {

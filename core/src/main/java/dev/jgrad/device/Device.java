@@ -211,7 +211,7 @@ public interface Device extends AutoCloseable {
 
     /**
      * The backward pass of {@link #maxPool2d}: gx[p, indices[p, o]] += gy[p, o] for every output o, after
-     * zeroing gx unless {@code accumulate}. Overlapping windows (stride < k) may route several outputs
+     * zeroing gx unless {@code accumulate}. Overlapping windows ({@code stride < k}) may route several outputs
      * to one input; all of them are added.
      */
     default void maxPool2dBackward(int planes, int h, int w, int k, int stride, int pad, Buffer gy, Buffer indices,
@@ -270,7 +270,7 @@ public interface Device extends AutoCloseable {
      * element i uses word (offset + i) % 4 of the block philox(counter = {(offset+i)/4 low 32 bits,
      * high 32 bits, 0, 0}, key = {seed low 32 bits, seed high 32 bits}), u = (word >>> 8) * 2^-24 in [0, 1);
      * it is kept when u >= p. mask[i] = kept ? 1/(1-p) : 0 and y[i] = x[i] * mask[i]. Every backend
-     * must produce the same mask bit for bit for the same (seed, offset, p). 0 <= p < 1.
+     * must produce the same mask bit for bit for the same (seed, offset, p). {@code 0 <= p < 1}.
      */
     default void dropout(int n, long seed, long offset, float p, Buffer x, Buffer mask, Buffer y) {
         throw notImplemented("dropout");
@@ -290,7 +290,7 @@ public interface Device extends AutoCloseable {
 
     /**
      * Huber loss per element (PyTorch's HuberLoss, reduction none): with d = x - t,
-     * loss[i] = |d| <= delta ? 0.5*d^2 : delta*(|d| - 0.5*delta).
+     * {@code loss[i] = |d| <= delta ? 0.5*d^2 : delta*(|d| - 0.5*delta)}.
      */
     default void huberLoss(int n, float delta, Buffer x, Buffer t, Buffer loss) {
         throw notImplemented("huberLoss");
