@@ -87,7 +87,7 @@ public interface Device extends AutoCloseable {
     /**
      * The backward pass of that epilogue for a [rows, cols] output y: g = gy * act'(y), and
      * gBias (+)= column sums of g (gBias may be null). Only for activations whose derivative is a
-     * function of the output ({@link Activations#derivativeFromOutput}).
+     * function of the output ({@link dev.jgrad.spi.Activations#derivativeFromOutput}).
      */
     void activationBackwardBiasGrad(UnaryOp act, float actParam, int rows, int cols, Buffer y, Buffer gy,
                                     Buffer g, Buffer gBias, boolean accumulateBias);
