@@ -16,6 +16,17 @@ public final class Adagrad extends StepCountingOptimizer {
     private final float weightDecay;
     private final Tensor[] sum;
 
+    /**
+     * Adagrad with every option; the per-element sums of squared gradients are allocated on the parameters' device.
+     *
+     * @param params             the tensors to update, each requiring grad
+     * @param lr                 the base learning rate, positive (PyTorch: 0.01)
+     * @param lrDecay            the rate of step t is {@code lr / (1 + (t-1) * lrDecay)}; 0 or more
+     * @param weightDecay        L2 coefficient added as {@code weightDecay * w} to each gradient; 0 for none
+     * @param initialAccumulator the starting value of each element's sum of squared gradients, 0 or more
+     * @param eps                added to the denominator's square root, positive (PyTorch: 1e-10)
+     * @throws IllegalArgumentException when a value is out of range
+     */
     public Adagrad(List<Tensor> params, float lr, float lrDecay, float weightDecay, float initialAccumulator, float eps) {
         super(params, lr);
         if (!(lrDecay >= 0)) throw new IllegalArgumentException("Adagrad lr decay must be >= 0, got " + lrDecay);
@@ -31,6 +42,12 @@ public final class Adagrad extends StepCountingOptimizer {
         }
     }
 
+    /**
+     * Adagrad with PyTorch's defaults: no rate decay, no weight decay, accumulators from 0, eps 1e-10.
+     *
+     * @param params the tensors to update, each requiring grad
+     * @param lr     the learning rate, positive (PyTorch: 0.01)
+     */
     public Adagrad(List<Tensor> params, float lr) {
         this(params, lr, 0f, 0f, 0f, 1e-10f);
     }

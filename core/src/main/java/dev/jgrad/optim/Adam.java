@@ -19,6 +19,19 @@ public class Adam extends StepCountingOptimizer {
     private final Tensor[] m;
     private final Tensor[] v;
 
+    /**
+     * Adam or AdamW with every option; the two moment buffers per parameter are allocated on its device.
+     *
+     * @param params               the tensors to update, each requiring grad
+     * @param lr                   the learning rate, positive (0.001 is the usual start)
+     * @param beta1                decay of the running mean of gradients, in [0, 1) (PyTorch: 0.9)
+     * @param beta2                decay of the running mean of squared gradients, in [0, 1) (PyTorch: 0.999)
+     * @param eps                  added to the denominator's square root for stability (PyTorch: 1e-8)
+     * @param weightDecay          weight decay coefficient; 0 for none
+     * @param decoupledWeightDecay false: L2 decay added to the gradient (Adam's {@code weight_decay}); true:
+     *                             {@code w -= lr * weightDecay * w} applied apart from the adaptive step (AdamW)
+     * @throws IllegalArgumentException when a beta is outside [0, 1) or another value is out of range
+     */
     public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupledWeightDecay) {
         super(params, lr);
         if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1) throw new IllegalArgumentException("Adam betas must be in [0, 1)");
@@ -36,6 +49,12 @@ public class Adam extends StepCountingOptimizer {
         }
     }
 
+    /**
+     * Adam with PyTorch's defaults (betas 0.9 and 0.999, eps 1e-8) and no weight decay.
+     *
+     * @param params the tensors to update, each requiring grad
+     * @param lr     the learning rate, positive (0.001 is the usual start)
+     */
     public Adam(List<Tensor> params, float lr) {
         this(params, lr, 0.9f, 0.999f, 1e-8f, 0f, false);
     }

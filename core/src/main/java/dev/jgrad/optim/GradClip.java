@@ -14,8 +14,14 @@ public final class GradClip {
 
     /**
      * Scales every gradient by maxNorm / (norm + 1e-6) when the global L2 norm over all of them exceeds
-     * maxNorm. Returns the norm before clipping. The sum of squares is computed on the device; only the
-     * one total is read back.
+     * maxNorm. The sum of squares is computed on the device; only the one total is read back.
+     *
+     * @param params  the parameters whose gradients to clip (those without a gradient are skipped), all on one
+     *                device
+     * @param maxNorm the largest global L2 norm allowed, positive
+     * @return the global norm before clipping; 0 when no parameter has a gradient
+     * @throws IllegalArgumentException when {@code maxNorm} is not positive or the parameters are on different
+     *                                  devices
      */
     public static float byNorm(List<Tensor> params, float maxNorm) {
         if (!(maxNorm > 0)) throw new IllegalArgumentException("max gradient norm must be positive, got " + maxNorm);
@@ -57,7 +63,13 @@ public final class GradClip {
         }
     }
 
-    /** Clamps every gradient element into [-clip, clip]. */
+    /**
+     * Clamps every gradient element into [-clip, clip].
+     *
+     * @param params the parameters whose gradients to clamp (those without a gradient are skipped)
+     * @param clip   the largest magnitude allowed, positive
+     * @throws IllegalArgumentException when {@code clip} is not positive
+     */
     public static void byValue(List<Tensor> params, float clip) {
         if (!(clip > 0)) throw new IllegalArgumentException("gradient clip value must be positive, got " + clip);
         for (Tensor p : params) {

@@ -20,24 +20,42 @@ public final class Penalties {
     private final float l1;
     private final float l2;
 
+    /**
+     * Penalties with the given coefficients.
+     *
+     * @param l1 the L1 coefficient, 0 or more (0: none)
+     * @param l2 the L2 coefficient, 0 or more (0: none)
+     * @throws IllegalArgumentException when either is negative or NaN
+     */
     public Penalties(float l1, float l2) {
         if (!(l1 >= 0) || !(l2 >= 0)) throw new IllegalArgumentException("L1 and L2 penalties must be >= 0, got " + l1 + ", " + l2);
         this.l1 = l1;
         this.l2 = l2;
     }
 
+    /** {@return whether both coefficients are 0, so {@link #apply} would change nothing} */
     public boolean isZero() {
         return l1 == 0f && l2 == 0f;
     }
 
-    /** The parameters penalties usually apply to: weights (rank >= 2), not biases or normalisation scales. */
+    /**
+     * The parameters penalties usually apply to: weights (rank 2 or more), not biases or normalisation scales.
+     *
+     * @param model the model whose parameters to choose from
+     * @return its parameters of rank 2 or more, in {@link Module#parameters()} order
+     */
     public static List<Tensor> weightsOf(Module model) {
         List<Tensor> out = new ArrayList<>();
         for (Tensor t : model.parameters()) if (t.rank() >= 2) out.add(t);
         return out;
     }
 
-    /** Adds the penalties' gradients to those of {@code params} that have one. */
+    /**
+     * Adds the penalties' gradients to those of {@code params} that have one: call it after backward and
+     * before the optimizer's step.
+     *
+     * @param params the parameters to penalise, usually {@link #weightsOf(Module)}
+     */
     public void apply(List<Tensor> params) {
         for (Tensor p : params) {
             if (!p.hasGrad()) continue;

@@ -15,6 +15,17 @@ public final class RMSprop extends Optimizer {
     private final Tensor[] squareAvg;
     private final Tensor[] momentumBuffer;
 
+    /**
+     * RMSprop with every option; its buffers are allocated on the parameters' device.
+     *
+     * @param params      the tensors to update, each requiring grad
+     * @param lr          the learning rate, positive (0.001 is the usual start)
+     * @param alpha       decay of the running mean of squared gradients, in [0, 1) (PyTorch: 0.99)
+     * @param eps         added to the denominator's square root, positive (PyTorch: 1e-8)
+     * @param weightDecay L2 coefficient added as {@code weightDecay * w} to each gradient; 0 for none
+     * @param momentum    momentum factor in [0, 1); 0 keeps no momentum buffers
+     * @throws IllegalArgumentException when a value is out of range
+     */
     public RMSprop(List<Tensor> params, float lr, float alpha, float eps, float weightDecay, float momentum) {
         super(params, lr);
         if (!(alpha >= 0 && alpha < 1)) throw new IllegalArgumentException("RMSprop alpha must be in [0, 1), got " + alpha);
@@ -33,6 +44,12 @@ public final class RMSprop extends Optimizer {
         }
     }
 
+    /**
+     * RMSprop with PyTorch's defaults: alpha 0.99, eps 1e-8, no weight decay, no momentum.
+     *
+     * @param params the tensors to update, each requiring grad
+     * @param lr     the learning rate, positive
+     */
     public RMSprop(List<Tensor> params, float lr) {
         this(params, lr, 0.99f, 1e-8f, 0f, 0f);
     }

@@ -13,6 +13,17 @@ public final class SGD extends Optimizer {
     private final float weightDecay;
     private final Tensor[] velocity;
 
+    /**
+     * SGD with every option; with momentum, one velocity buffer per parameter is allocated on its device.
+     *
+     * @param params      the tensors to update, each requiring grad
+     * @param lr          the learning rate, positive
+     * @param momentum    the momentum factor in [0, 1); 0 is plain gradient descent and keeps no velocity buffers
+     * @param nesterov    whether to use Nesterov momentum (needs {@code momentum > 0})
+     * @param weightDecay the L2 coefficient added as {@code weightDecay * w} to each gradient before the update;
+     *                    0 for none
+     * @throws IllegalArgumentException when a value is out of range
+     */
     public SGD(List<Tensor> params, float lr, float momentum, boolean nesterov, float weightDecay) {
         super(params, lr);
         if (momentum < 0 || momentum >= 1) throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
@@ -29,10 +40,23 @@ public final class SGD extends Optimizer {
         }
     }
 
+    /**
+     * Plain gradient descent: {@code w -= lr * grad}.
+     *
+     * @param params the tensors to update, each requiring grad
+     * @param lr     the learning rate, positive
+     */
     public SGD(List<Tensor> params, float lr) {
         this(params, lr, 0f, false, 0f);
     }
 
+    /**
+     * Gradient descent with (heavy-ball) momentum and no weight decay.
+     *
+     * @param params   the tensors to update, each requiring grad
+     * @param lr       the learning rate, positive
+     * @param momentum the momentum factor in [0, 1), typically 0.9
+     */
     public SGD(List<Tensor> params, float lr, float momentum) {
         this(params, lr, momentum, false, 0f);
     }

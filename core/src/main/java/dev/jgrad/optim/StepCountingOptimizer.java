@@ -13,10 +13,17 @@ public abstract class StepCountingOptimizer extends Optimizer {
     /** Steps taken; {@link #step()} increments it before its update. */
     protected long t;
 
+    /**
+     * Starts at step 0.
+     *
+     * @param params the tensors to update; see {@link Optimizer#Optimizer(List, float)}
+     * @param lr     the learning rate, positive and finite
+     */
     protected StepCountingOptimizer(List<Tensor> params, float lr) {
         super(params, lr);
     }
 
+    /** {@return the number of steps taken so far (0 before the first)} */
     public long stepCount() {
         return t;
     }

@@ -11,17 +11,30 @@ import java.util.Locale;
  */
 public interface LrSchedule {
 
-    /** The rate at {@code epoch} (0 = start of training) for a base rate {@code base}. */
+    /**
+     * The rate at a point of training.
+     *
+     * @param base  the base learning rate (the optimizer's rate as configured)
+     * @param epoch training progress in epochs, 0 at the start, fractional within an epoch
+     * @return the learning rate to use there
+     */
     float lr(float base, double epoch);
 
-    /** Sets the optimizer's rate for {@code epoch}: what a training loop calls. */
+    /**
+     * Sets the optimizer's rate for a point of training: what a training loop calls.
+     *
+     * @param optimizer the optimizer whose rate to set
+     * @param base      the base learning rate
+     * @param epoch     training progress in epochs, 0 at the start, fractional within an epoch
+     */
     default void apply(Optimizer optimizer, float base, double epoch) {
         optimizer.setLr(lr(base, epoch));
     }
 
+    /** {@return a one-line description for logs and reports, e.g. {@code cosine(15.0 epochs, min 0.0)}} */
     String describe();
 
-    /** A constant rate. */
+    /** {@return the schedule that always gives the base rate} */
     static LrSchedule constant() {
         return new LrSchedule() {
             @Override
@@ -40,6 +53,11 @@ public interface LrSchedule {
      * Parses a schedule as the CLI takes it: {@code constant}, {@code step:SIZE[,GAMMA]} (default gamma 0.1),
      * {@code exp:GAMMA}, {@code cosine:EPOCHS[,MIN_LR]}; any of them may be prefixed by
      * {@code warmup:EPOCHS+} (e.g. {@code warmup:1+cosine:15}).
+     *
+     * @param spec the schedule's description, case-insensitive
+     * @return the schedule it describes
+     * @throws IllegalArgumentException when {@code spec} names no schedule or has the wrong arguments; the
+     *                                  message names the accepted forms
      */
     static LrSchedule parse(String spec) {
         String s = spec.trim().toLowerCase(Locale.ROOT);
