@@ -11,12 +11,25 @@ public class Activation extends Module {
     private final UnaryOp op;
     private final float param;
 
+    /**
+     * An activation with an explicit parameter.
+     *
+     * @param op    the activation; one whose {@link UnaryOp#isActivation()} is true
+     * @param param its parameter: LeakyReLU's negative slope, ELU's alpha; ignored by the others
+     * @throws IllegalArgumentException when {@code op} is not an activation
+     */
     public Activation(UnaryOp op, float param) {
         if (!op.isActivation()) throw new IllegalArgumentException(op + " is not an activation");
         this.op = op;
         this.param = param;
     }
 
+    /**
+     * An activation with PyTorch's default parameter (LeakyReLU 0.01, ELU 1).
+     *
+     * @param op the activation; one whose {@link UnaryOp#isActivation()} is true
+     * @throws IllegalArgumentException when {@code op} is not an activation
+     */
     public Activation(UnaryOp op) {
         this(op, switch (op) {
             case LEAKY_RELU -> 0.01f;
@@ -25,7 +38,13 @@ public class Activation extends Module {
         });
     }
 
-    /** Parses an activation name as the CLI takes it: relu, leaky_relu, elu, gelu, sigmoid, tanh, identity. */
+    /**
+     * Parses an activation name as the CLI takes it, with PyTorch's default parameter.
+     *
+     * @param name relu, leaky_relu, elu, gelu, sigmoid, tanh or identity; case-insensitive, {@code -} for {@code _}
+     * @return the activation layer
+     * @throws IllegalArgumentException when the name is none of these
+     */
     public static Activation named(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
         for (UnaryOp op : UnaryOp.values()) {
@@ -34,10 +53,12 @@ public class Activation extends Module {
         throw new IllegalArgumentException("unknown activation '" + name + "': expected relu, leaky_relu, elu, gelu, sigmoid, tanh or identity");
     }
 
+    /** {@return the elementwise op this layer applies} */
     public UnaryOp op() {
         return op;
     }
 
+    /** {@return the op's parameter (LeakyReLU's slope, ELU's alpha; 0 for the others)} */
     public float param() {
         return param;
     }

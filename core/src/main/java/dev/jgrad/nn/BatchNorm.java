@@ -23,6 +23,15 @@ public abstract class BatchNorm extends Module {
     private Tensor runningMean;
     private Tensor runningVar;
 
+    /**
+     * Checks and keeps the options; the parameters are made by {@link #to}.
+     *
+     * @param features the number of channels on axis 1, 1 or more
+     * @param rank     the input's rank: 2 for [batch, features], 4 for [batch, channels, h, w]
+     * @param momentum the weight of each batch's statistics in the running ones, in [0, 1] (PyTorch: 0.1)
+     * @param eps      added to the variance before its square root, positive (PyTorch: 1e-5)
+     * @throws IllegalArgumentException when a value is out of range
+     */
     protected BatchNorm(int features, int rank, float momentum, float eps) {
         if (features < 1) throw new IllegalArgumentException("BatchNorm needs at least one feature, got " + features);
         if (!(momentum >= 0 && momentum <= 1)) throw new IllegalArgumentException("BatchNorm momentum must be in [0, 1], got " + momentum);
@@ -33,6 +42,7 @@ public abstract class BatchNorm extends Module {
         this.eps = eps;
     }
 
+    /** {@return the number of channels normalised (axis 1 of the input)} */
     public int features() {
         return features;
     }
@@ -46,18 +56,22 @@ public abstract class BatchNorm extends Module {
         runningVar = Tensor.full(device, 1f, features).keep();
     }
 
+    /** {@return the learnable scale gamma [features]; null until {@link #to} has placed the layer} */
     public Tensor weight() {
         return weight;
     }
 
+    /** {@return the learnable shift beta [features]; null until {@link #to} has placed the layer} */
     public Tensor bias() {
         return bias;
     }
 
+    /** {@return the running mean [features] used in evaluation; null until placed} */
     public Tensor runningMean() {
         return runningMean;
     }
 
+    /** {@return the running (unbiased) variance [features] used in evaluation; null until placed} */
     public Tensor runningVar() {
         return runningVar;
     }

@@ -16,6 +16,18 @@ public class Conv2d extends WeightedLayer {
     private final int stride;
     private final int padding;
 
+    /**
+     * A convolution with every option.
+     *
+     * @param in      input channels, 1 or more
+     * @param out     output channels (filters), 1 or more
+     * @param kernel  the square kernel's side k, 1 or more
+     * @param stride  the step between windows, 1 or more
+     * @param padding zeros added on each side of h and w, 0 or more ({@code (kernel - 1) / 2} keeps the size
+     *                for an odd kernel and stride 1)
+     * @param bias    whether the layer has a bias
+     * @throws IllegalArgumentException when a value is out of range
+     */
     public Conv2d(int in, int out, int kernel, int stride, int padding, boolean bias) {
         super(bias);
         if (in < 1 || out < 1 || kernel < 1 || stride < 1 || padding < 0) {
@@ -29,31 +41,48 @@ public class Conv2d extends WeightedLayer {
         this.padding = padding;
     }
 
+    /**
+     * A convolution with stride 1, no padding and a bias.
+     *
+     * @param in     input channels, 1 or more
+     * @param out    output channels (filters), 1 or more
+     * @param kernel the square kernel's side k, 1 or more
+     */
     public Conv2d(int in, int out, int kernel) {
         this(in, out, kernel, 1, 0, true);
     }
 
+    /** {@return the number of input channels} */
     public int inChannels() {
         return in;
     }
 
+    /** {@return the number of output channels} */
     public int outChannels() {
         return out;
     }
 
+    /** {@return the kernel's side k} */
     public int kernelSize() {
         return kernel;
     }
 
+    /** {@return the step between windows} */
     public int stride() {
         return stride;
     }
 
+    /** {@return the zeros added on each side of h and w} */
     public int padding() {
         return padding;
     }
 
-    /** [out, oh, ow] for an input of [in, h, w]. */
+    /**
+     * The shape of one output image, for sizing the layers after this one.
+     *
+     * @param chw one input image's shape [in, h, w]
+     * @return [out, oh, ow]
+     */
     public int[] outputShape(int[] chw) {
         return new int[]{out, Conv.outputSize(chw[1], kernel, stride, padding), Conv.outputSize(chw[2], kernel, stride, padding)};
     }

@@ -17,16 +17,23 @@ public final class Dropout extends Module {
     private long seed;
     private long offset;
 
+    /**
+     * A dropout layer.
+     *
+     * @param p the probability that an element is zeroed in training, in [0, 1)
+     * @throws IllegalArgumentException when {@code p} is outside [0, 1)
+     */
     public Dropout(float p) {
         if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         this.p = p;
     }
 
+    /** {@return the probability that an element is zeroed in training} */
     public float p() {
         return p;
     }
 
-    /** Where in its stream the next mask starts (elements drawn so far). */
+    /** {@return where in its random stream the next mask starts: the number of elements drawn so far} */
     public long offset() {
         return offset;
     }

@@ -5,6 +5,9 @@ import dev.jgrad.tensor.Tensor;
 
 /** PyTorch's {@code nn.Flatten}: [batch, d1, d2, ...] to [batch, d1*d2*...]. */
 public final class Flatten extends Module {
+    /** A flatten layer; it has no parameters. */
+    public Flatten() {}
+
     @Override
     public Tensor forward(Tensor x) {
         if (x.rank() == 2) return x;

@@ -12,6 +12,14 @@ public class Linear extends WeightedLayer {
     private final int in;
     private final int out;
 
+    /**
+     * A fully connected layer.
+     *
+     * @param in   input features, 1 or more
+     * @param out  output features, 1 or more
+     * @param bias whether the layer has a bias
+     * @throws IllegalArgumentException when a size is below 1
+     */
     public Linear(int in, int out, boolean bias) {
         super(bias);
         if (in < 1 || out < 1) throw new IllegalArgumentException("Linear sizes must be positive, got " + in + " -> " + out);
@@ -19,14 +27,23 @@ public class Linear extends WeightedLayer {
         this.out = out;
     }
 
+    /**
+     * A fully connected layer with a bias.
+     *
+     * @param in  input features, 1 or more
+     * @param out output features, 1 or more
+     * @throws IllegalArgumentException when a size is below 1
+     */
     public Linear(int in, int out) {
         this(in, out, true);
     }
 
+    /** {@return the number of input features} */
     public int inFeatures() {
         return in;
     }
 
+    /** {@return the number of output features} */
     public int outFeatures() {
         return out;
     }

@@ -10,6 +10,14 @@ public final class MaxPool2d extends Module {
     private final int stride;
     private final int padding;
 
+    /**
+     * A pooling layer with every option.
+     *
+     * @param kernel  the window's side k, 1 or more
+     * @param stride  the step between windows, 1 or more
+     * @param padding the implicit border on each side of h and w, 0 to kernel/2 (never the maximum)
+     * @throws IllegalArgumentException when a value is out of range
+     */
     public MaxPool2d(int kernel, int stride, int padding) {
         if (kernel < 1 || stride < 1 || padding < 0 || padding > kernel / 2) {
             throw new IllegalArgumentException("MaxPool2d needs kernel >= 1, stride >= 1 and 0 <= padding <= kernel/2, got kernel "
@@ -20,11 +28,21 @@ public final class MaxPool2d extends Module {
         this.padding = padding;
     }
 
+    /**
+     * Non-overlapping k x k windows, no padding.
+     *
+     * @param kernel the window's side k, which is also the stride, 1 or more
+     */
     public MaxPool2d(int kernel) {
         this(kernel, kernel, 0);
     }
 
-    /** [c, oh, ow] for an input of [c, h, w]. */
+    /**
+     * The shape of one output image, for sizing the layers after this one.
+     *
+     * @param chw one input image's shape [channels, h, w]
+     * @return [channels, oh, ow]
+     */
     public int[] outputShape(int[] chw) {
         return new int[]{chw[0], Conv.outputSize(chw[1], kernel, stride, padding), Conv.outputSize(chw[2], kernel, stride, padding)};
     }

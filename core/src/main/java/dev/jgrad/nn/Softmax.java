@@ -7,6 +7,9 @@ import dev.jgrad.tensor.Tensor;
  * applies softmax itself; use it for a model that must output probabilities.
  */
 public final class Softmax extends Module {
+    /** A softmax layer over the last axis; it has no parameters. */
+    public Softmax() {}
+
     @Override
     public Tensor forward(Tensor x) {
         return dev.jgrad.ops.Softmax.softmax(x);

@@ -12,12 +12,20 @@ import java.util.Arrays;
 public final class Unflatten extends Module {
     private final int[] shape;
 
+    /**
+     * An unflatten layer.
+     *
+     * @param shape the shape of one example after the batch axis, e.g. {@code 1, 28, 28}; every entry 1 or
+     *              more, their product equal to the input's row length
+     * @throws IllegalArgumentException when the shape is empty or has an entry below 1
+     */
     public Unflatten(int... shape) {
         if (shape.length == 0) throw new IllegalArgumentException("Unflatten needs a shape");
         for (int s : shape) if (s < 1) throw new IllegalArgumentException("Unflatten shape must be positive, got " + Arrays.toString(shape));
         this.shape = shape.clone();
     }
 
+    /** {@return a copy of the shape of one example after the batch axis} */
     public int[] shape() {
         return shape.clone();
     }
