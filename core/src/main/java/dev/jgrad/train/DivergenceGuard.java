@@ -23,13 +23,27 @@ public final class DivergenceGuard implements StepHook {
     private final int interval;
     private long lastGoodStep;
 
+    /**
+     * A guard checking the loss every {@code interval} steps.
+     *
+     * @param model    the model trained, whose gradients and values a failure message searches
+     * @param interval steps between two reads of the loss, 1 or more; each read waits for the device
+     * @throws IllegalArgumentException when {@code interval} is below 1
+     */
     public DivergenceGuard(Module model, int interval) {
         if (interval < 1) throw new IllegalArgumentException("divergence check interval must be at least 1, got " + interval);
         this.model = model;
         this.interval = interval;
     }
 
-    /** Every step on the CPU, where reading the loss is free; every 100 steps on devices where it waits. */
+    /**
+     * A guard with the interval suited to a device: every step on the CPU, where reading the loss is free;
+     * every 100 steps on devices where it waits.
+     *
+     * @param model  the model trained
+     * @param device the device it trains on
+     * @return the guard, to pass to {@link Trainer#onStep}
+     */
     public static DivergenceGuard forDevice(Module model, Device device) {
         return new DivergenceGuard(model, device.info().id().startsWith("cpu") ? 1 : 100);
     }
@@ -39,7 +53,13 @@ public final class DivergenceGuard implements StepHook {
         if (position.step() % interval == 0 || position.samplesDone() == samplesTotal) checkLoss(position, lossSum.getAsDouble());
     }
 
-    /** Throws {@link TrainingDivergedException} when {@code lossSum} (the epoch's running sum) is not finite. */
+    /**
+     * Checks the epoch's running loss sum.
+     *
+     * @param position where training stands, named in the message
+     * @param lossSum  the epoch's running sum of batch losses
+     * @throws TrainingDivergedException when {@code lossSum} is not finite
+     */
     public void checkLoss(TrainingPosition position, double lossSum) {
         if (Double.isFinite(lossSum)) {
             lastGoodStep = Math.max(lastGoodStep, position.step());
@@ -52,7 +72,12 @@ public final class DivergenceGuard implements StepHook {
                 when, position.epoch(), value, describe(firstNonFinite())), position.step());
     }
 
-    /** Throws {@link TrainingDivergedException} when a parameter's gradient or value is not finite (reads them all). */
+    /**
+     * Checks every parameter's gradient and value (reading them all from the device).
+     *
+     * @param position where training stands, named in the message
+     * @throws TrainingDivergedException when a gradient or value is not finite
+     */
     public void checkGradients(TrainingPosition position) {
         String where = firstNonFinite();
         if (where != null) {

@@ -5,9 +5,12 @@ import java.util.function.DoubleSupplier;
 /** Called by {@link Trainer} after every optimizer step: where checkpoints and divergence checks hook in. */
 @FunctionalInterface
 public interface StepHook {
+    /** The hook that does nothing. */
     StepHook NONE = (position, samplesTotal, lossSum) -> {};
 
     /**
+     * Called after an optimizer step.
+     *
      * @param position     where a resumed run would continue; its {@code lossSum} is not filled in (0), since
      *                     reading it waits for the device: call {@code lossSum} when it is needed
      * @param samplesTotal the epoch's number of examples

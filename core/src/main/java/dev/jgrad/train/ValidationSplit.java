@@ -12,7 +12,15 @@ import dev.jgrad.data.Split;
 public final class ValidationSplit {
     private ValidationSplit() {}
 
-    /** (train without the held-out part, held-out part). */
+    /**
+     * Holds out part of a training set.
+     *
+     * @param train    the training set to split
+     * @param fraction the share held out for validation, strictly between 0 and 1 (0.1 is usual)
+     * @param seed     seeds the shuffle; the same seed gives the same split
+     * @return the training set without the held-out part as {@code train()}, the held-out part as {@code test()}
+     * @throws IllegalArgumentException when {@code fraction} is outside (0, 1) or leaves either part empty
+     */
     public static Split of(Dataset train, double fraction, long seed) {
         if (!(fraction > 0 && fraction < 1)) throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);
         try {
