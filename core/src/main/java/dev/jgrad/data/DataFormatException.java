@@ -7,6 +7,11 @@ import java.io.IOException;
  * the problem, fit to print to a user as it is.
  */
 public class DataFormatException extends IOException {
+    /**
+     * An exception with a one-line message.
+     *
+     * @param message names the file (or source) and the problem, in one line
+     */
     public DataFormatException(String message) {
         super(message);
     }

@@ -18,19 +18,30 @@ import java.nio.file.Path;
  * </ul>
  */
 public final class Datasets {
+    /** The spec and name of the embedded handwritten digits. */
     public static final String DIGITS = "digits";
+    /** The spec and name of Fashion-MNIST as Debian installs it. */
     public static final String FASHION_MNIST = "fashion-mnist";
+    /** Where Debian's {@code dataset-fashion-mnist} puts the IDX files. */
     public static final Path FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
     /** Fixed, and independent of the training seed, so every run evaluates on the same held-out examples. */
     public static final long SPLIT_SEED = 42;
+    /** The share of a dataset without its own test set (the digits, a CSV file) that trains. */
     public static final double TRAIN_FRACTION = 0.8;
 
     private static final String DIGITS_RESOURCE = "digits.csv.gz";
 
     private Datasets() {}
 
-    /** Loads what {@code spec} names; any failure is a {@link DataFormatException} with a one-line message. */
+    /**
+     * Loads what a data spec names.
+     *
+     * @param spec {@code digits} (also null or blank), {@code fashion-mnist}, a folder of IDX files or a CSV file
+     * @return the training and test sets
+     * @throws DataFormatException when the spec names nothing readable, with a one-line message naming the
+     *                             file and the problem
+     */
     public static Split load(String spec) throws DataFormatException {
         return load(spec, CsvFormat.LABEL_LAST);
     }
@@ -74,12 +85,23 @@ public final class Datasets {
         throw unknown(name, Files.exists(path) ? "neither a regular file nor a folder" : "no such file or folder");
     }
 
-    /** The embedded handwritten digits (64 features in [0, 1], 10 classes), split 80/20 by {@link #SPLIT_SEED}. */
+    /**
+     * The embedded handwritten digits (64 features in [0, 1], 10 classes), split 80/20 by {@link #SPLIT_SEED}:
+     * 1,437 training and 360 test examples.
+     *
+     * @return the training and test sets
+     * @throws DataFormatException when the embedded file is missing or unreadable (a broken jar)
+     */
     public static Split digits() throws DataFormatException {
         return splitSeededShuffle(digitsAll());
     }
 
-    /** All 1,797 embedded digits, unsplit, in file order. */
+    /**
+     * All 1,797 embedded digits, unsplit, in file order.
+     *
+     * @return the dataset
+     * @throws DataFormatException when the embedded file is missing or unreadable (a broken jar)
+     */
     public static Dataset digitsAll() throws DataFormatException {
         String source = "embedded " + DIGITS_RESOURCE;
         try (InputStream in = Datasets.class.getResourceAsStream(DIGITS_RESOURCE)) {
@@ -95,7 +117,14 @@ public final class Datasets {
         }
     }
 
-    /** Fashion-MNIST from {@code folder}; an absent folder says which package to install. */
+    /**
+     * Fashion-MNIST from a folder of its four IDX files.
+     *
+     * @param folder the folder, usually {@link #FASHION_MNIST_DIR}
+     * @return its 60,000 training and 10,000 test images, pixels in [0, 1]
+     * @throws DataFormatException when the folder is absent (the message names the package to install) or a
+     *                             file is unreadable
+     */
     public static Split fashionMnist(Path folder) throws DataFormatException {
         if (!Files.isDirectory(folder)) {
             throw new DataFormatException(FASHION_MNIST + ": " + folder
@@ -105,7 +134,14 @@ public final class Datasets {
         return new Split(split.train().named(FASHION_MNIST + " train"), split.test().named(FASHION_MNIST + " test"));
     }
 
-    /** {@link Split#shuffled} with {@link #TRAIN_FRACTION} and {@link #SPLIT_SEED}. */
+    /**
+     * Splits a dataset the way {@link #load} splits those without a test set: {@link Split#shuffled} with
+     * {@link #TRAIN_FRACTION} and {@link #SPLIT_SEED}.
+     *
+     * @param all the dataset to split
+     * @return the two parts
+     * @throws DataFormatException when either part would be empty
+     */
     public static Split splitSeededShuffle(Dataset all) throws DataFormatException {
         return Split.shuffled(all, TRAIN_FRACTION, SPLIT_SEED);
     }

@@ -20,13 +20,18 @@ import java.util.zip.ZipException;
  * exactly where the header says. Pixels are scaled to [0, 1] by dividing by 255.
  */
 public final class IdxReader {
+    /** The magic number of an image file: unsigned bytes, 3 dimensions. */
     public static final int IMAGES_MAGIC = 0x00000803;
+    /** The magic number of a label file: unsigned bytes, 1 dimension. */
     public static final int LABELS_MAGIC = 0x00000801;
 
-    /** The four files of an MNIST-style folder; each may also end in {@code .gz}. */
+    /** The training images' file name in an MNIST-style folder; each of the four may also end in {@code .gz}. */
     public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+    /** The training labels' file name (without {@code .gz}). */
     public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+    /** The test images' file name (without {@code .gz}). */
     public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+    /** The test labels' file name (without {@code .gz}). */
     public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
 
     private static final int FIRST_GZIP_BUFFER = 1 << 20;
@@ -40,10 +45,24 @@ public final class IdxReader {
 
     private IdxReader() {}
 
-    /** Images of {@code rows × columns} pixels, row-major, each pixel in [0, 1]. */
+    /**
+     * Images of {@code rows × columns} pixels, row-major, each pixel in [0, 1].
+     *
+     * @param count   the number of images
+     * @param rows    each image's height in pixels
+     * @param columns each image's width in pixels
+     * @param pixels  [count, rows, columns] row-major, each in [0, 1]
+     */
     public record Images(int count, int rows, int columns, float[] pixels) {}
 
-    /** Reads an IDX image file (magic 0x00000803). */
+    /**
+     * Reads an IDX image file (magic 0x00000803).
+     *
+     * @param file the file, plain or gzipped
+     * @return its images, pixels scaled to [0, 1]
+     * @throws DataFormatException when the file cannot be read, has another magic number, or its header and
+     *                             data disagree
+     */
     public static Images readImages(Path file) throws DataFormatException {
         Raw raw = readRaw(file, IMAGES_MAGIC);
         float[] pixels = new float[raw.data.length];
@@ -54,7 +73,14 @@ public final class IdxReader {
         return new Images(raw.dims[0], raw.dims[1], raw.dims[2], pixels);
     }
 
-    /** Reads an IDX label file (magic 0x00000801); labels are the unsigned byte values 0–255. */
+    /**
+     * Reads an IDX label file (magic 0x00000801).
+     *
+     * @param file the file, plain or gzipped
+     * @return the labels, the unsigned byte values 0–255
+     * @throws DataFormatException when the file cannot be read, has another magic number, or its header and
+     *                             data disagree
+     */
     public static int[] readLabels(Path file) throws DataFormatException {
         byte[] data = readRaw(file, LABELS_MAGIC).data;
         int[] labels = new int[data.length];
@@ -67,6 +93,12 @@ public final class IdxReader {
     /**
      * Reads an image file and its label file as one dataset; the class count is the largest label + 1.
      * The two files must hold the same number of items.
+     *
+     * @param imagesFile the IDX image file
+     * @param labelsFile the IDX label file
+     * @param name       the dataset's name
+     * @return the images as rows of {@code rows * columns} features, with their labels
+     * @throws DataFormatException when a file is unreadable or the counts differ
      */
     public static Dataset read(Path imagesFile, Path labelsFile, String name) throws DataFormatException {
         Images images = readImages(imagesFile);
@@ -84,6 +116,10 @@ public final class IdxReader {
      * {@link #TEST_IMAGES}, {@link #TEST_LABELS}, each plain or with {@code .gz}; plain wins when both
      * exist). The classes are those of the training labels; a test label outside them is an error, and
      * test images must have the training images' size.
+     *
+     * @param folder the folder
+     * @return the training and test sets, named after the folder
+     * @throws DataFormatException when the folder or a file is missing or unreadable, or the sets disagree
      */
     public static Split readFolder(Path folder) throws DataFormatException {
         if (!Files.isDirectory(folder)) {

@@ -2,7 +2,12 @@ package dev.jgrad.data;
 
 import java.util.Random;
 
-/** A training set and the held-out set it is evaluated on. */
+/**
+ * A training set and the held-out set it is evaluated on.
+ *
+ * @param train the examples to train on
+ * @param test  the held-out examples to evaluate on
+ */
 public record Split(Dataset train, Dataset test) {
 
     /**
@@ -10,6 +15,11 @@ public record Split(Dataset train, Dataset test) {
      * examples train, the rest test; both keep the whole dataset's class count (and target kind). The same seed gives the
      * same split on every JVM ({@link Random} is specified exactly).
      *
+     * @param all           the dataset to split
+     * @param trainFraction the share that trains, strictly between 0 and 1
+     * @param seed          seeds the shuffle
+     * @return the two parts, named after {@code all} with {@code train} and {@code test} appended
+     * @throws IllegalArgumentException when {@code trainFraction} is outside (0, 1)
      * @throws DataFormatException when either part would be empty
      */
     public static Split shuffled(Dataset all, double trainFraction, long seed) throws DataFormatException {
