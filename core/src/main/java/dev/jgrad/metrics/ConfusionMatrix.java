@@ -14,25 +14,55 @@ public final class ConfusionMatrix {
     /** counts[actual][predicted]. */
     private final long[][] counts;
 
+    /**
+     * An empty matrix.
+     *
+     * @param classes the number of classes, 1 or more; class indices are 0 .. classes-1
+     * @throws IllegalArgumentException when {@code classes} is below 1
+     */
     public ConfusionMatrix(int classes) {
         if (classes < 1) throw new IllegalArgumentException("a confusion matrix needs at least one class, got " + classes);
         this.classes = classes;
         this.counts = new long[classes][classes];
     }
 
-    /** The matrix of predictions {@code predicted[i]} for examples of class {@code actual[i]}. */
+    /**
+     * The matrix of a set of predictions.
+     *
+     * @param classes   the number of classes
+     * @param actual    each example's true class
+     * @param predicted each example's predicted class, in the same order
+     * @return the filled matrix
+     * @throws IllegalArgumentException when the arrays' lengths differ or a class is outside [0, classes)
+     */
     public static ConfusionMatrix of(int classes, int[] actual, int[] predicted) {
         ConfusionMatrix m = new ConfusionMatrix(classes);
         m.addAll(actual, predicted);
         return m;
     }
 
-    /** The matrix of the arg-max of each row of {@code scores} [rows, classes] (logits or probabilities) against {@code actual}. */
+    /**
+     * The matrix of the arg-max of each row of scores.
+     *
+     * @param classes the number of classes (the scores' row length)
+     * @param scores  [examples, classes] row-major logits or probabilities
+     * @param actual  each example's true class; its length is the number of examples
+     * @return the filled matrix
+     * @throws IllegalArgumentException when the lengths disagree or a class is out of range
+     */
     public static ConfusionMatrix fromScores(int classes, float[] scores, int[] actual) {
         return of(classes, actual, argmax(scores, actual.length, classes));
     }
 
-    /** The index of the largest value of each row of x [rows, cols] (the first on ties). */
+    /**
+     * The index of the largest value of each row (the first on ties): a classifier's predictions from its scores.
+     *
+     * @param x    [rows, cols] row-major values
+     * @param rows the number of rows
+     * @param cols the row length
+     * @return for each row, the column of its largest value
+     * @throws IllegalArgumentException when {@code x} does not hold {@code rows * cols} values
+     */
     public static int[] argmax(float[] x, int rows, int cols) {
         if ((long) rows * cols != x.length) {
             throw new IllegalArgumentException(x.length + " scores are not " + rows + " rows of " + cols);
@@ -46,6 +76,13 @@ public final class ConfusionMatrix {
         return out;
     }
 
+    /**
+     * Counts one example.
+     *
+     * @param actual    its true class
+     * @param predicted its predicted class
+     * @throws IllegalArgumentException when a class is outside [0, classes)
+     */
     public void add(int actual, int predicted) {
         if (actual < 0 || actual >= classes || predicted < 0 || predicted >= classes) {
             throw new IllegalArgumentException("class pair (" + actual + ", " + predicted + ") outside [0, " + classes + ")");
@@ -53,6 +90,13 @@ public final class ConfusionMatrix {
         counts[actual][predicted]++;
     }
 
+    /**
+     * Counts a set of examples.
+     *
+     * @param actual    each example's true class
+     * @param predicted each example's predicted class, in the same order
+     * @throws IllegalArgumentException when the lengths differ or a class is outside [0, classes)
+     */
     public void addAll(int[] actual, int[] predicted) {
         if (actual.length != predicted.length) {
             throw new IllegalArgumentException(actual.length + " labels but " + predicted.length + " predictions");
@@ -60,34 +104,48 @@ public final class ConfusionMatrix {
         for (int i = 0; i < actual.length; i++) add(actual[i], predicted[i]);
     }
 
+    /** {@return the number of classes} */
     public int classes() {
         return classes;
     }
 
-    /** How many examples of class {@code actual} were predicted as {@code predicted}. */
+    /**
+     * One cell of the matrix.
+     *
+     * @param actual    the true class
+     * @param predicted the predicted class
+     * @return how many examples of class {@code actual} were predicted as {@code predicted}
+     */
     public long count(int actual, int predicted) {
         return counts[actual][predicted];
     }
 
+    /** {@return the number of examples counted} */
     public long total() {
         long n = 0;
         for (long[] row : counts) for (long v : row) n += v;
         return n;
     }
 
+    /** {@return the number of examples predicted as their true class (the diagonal's sum)} */
     public long correct() {
         long n = 0;
         for (int c = 0; c < classes; c++) n += counts[c][c];
         return n;
     }
 
-    /** Fraction of examples predicted correctly (0 when there are none). */
+    /** {@return the fraction of examples predicted correctly, in [0, 1] (0 when there are none)} */
     public double accuracy() {
         long t = total();
         return t == 0 ? 0 : (double) correct() / t;
     }
 
-    /** Examples whose actual class is c. */
+    /**
+     * The support of a class.
+     *
+     * @param c the class
+     * @return the number of examples whose true class is {@code c}
+     */
     public long support(int c) {
         long n = 0;
         for (int p = 0; p < classes; p++) n += counts[c][p];
@@ -100,43 +158,61 @@ public final class ConfusionMatrix {
         return n;
     }
 
-    /** Of the examples predicted as c, the fraction that are c. */
+    /**
+     * The precision of a class.
+     *
+     * @param c the class
+     * @return of the examples predicted as {@code c}, the fraction that are {@code c} (0 when none is predicted so)
+     */
     public double precision(int c) {
         long p = predictedAs(c);
         return p == 0 ? 0 : (double) counts[c][c] / p;
     }
 
-    /** Of the examples of class c, the fraction predicted as c. */
+    /**
+     * The recall of a class.
+     *
+     * @param c the class
+     * @return of the examples of class {@code c}, the fraction predicted as {@code c} (0 when there are none)
+     */
     public double recall(int c) {
         long s = support(c);
         return s == 0 ? 0 : (double) counts[c][c] / s;
     }
 
-    /** The harmonic mean of precision and recall of class c. */
+    /**
+     * The F1 score of a class.
+     *
+     * @param c the class
+     * @return the harmonic mean of its precision and recall (0 when both are 0)
+     */
     public double f1(int c) {
         double p = precision(c), r = recall(c);
         return p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
 
+    /** {@return the unweighted mean of the classes' F1 scores} */
     public double macroF1() {
         double s = 0;
         for (int c = 0; c < classes; c++) s += f1(c);
         return s / classes;
     }
 
+    /** {@return the unweighted mean of the classes' precisions} */
     public double macroPrecision() {
         double s = 0;
         for (int c = 0; c < classes; c++) s += precision(c);
         return s / classes;
     }
 
+    /** {@return the unweighted mean of the classes' recalls} */
     public double macroRecall() {
         double s = 0;
         for (int c = 0; c < classes; c++) s += recall(c);
         return s / classes;
     }
 
-    /** F1 averaged with each class weighted by its support. */
+    /** {@return the classes' F1 scores averaged with each weighted by its support (0 with no examples)} */
     public double weightedF1() {
         long t = total();
         if (t == 0) return 0;
@@ -145,7 +221,7 @@ public final class ConfusionMatrix {
         return s / t;
     }
 
-    /** The report with classes numbered 0..classes-1. */
+    /** {@return the report of {@link #format(List)} with the classes named by their numbers} */
     public String format() {
         return format(null);
     }
@@ -153,7 +229,9 @@ public final class ConfusionMatrix {
     /**
      * A plain-text report: accuracy, a per-class table of precision, recall, F1 and support, the macro
      * and weighted averages, then the matrix itself (rows actual, columns predicted).
-     * {@code names} labels the classes (null or too short: their numbers).
+     *
+     * @param names the classes' names by index; null, or a class beyond its end, is named by its number
+     * @return the report, several lines, each ending in a line separator
      */
     public String format(List<String> names) {
         StringBuilder s = new StringBuilder();

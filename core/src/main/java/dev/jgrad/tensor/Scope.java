@@ -20,6 +20,11 @@ public final class Scope implements AutoCloseable {
         this.parent = parent;
     }
 
+    /**
+     * Opens a scope on this thread, nested in the one open before it (if any).
+     *
+     * @return the scope, to close (in a try-with-resources) before the scope it is nested in
+     */
     public static Scope open() {
         Scope s = new Scope(CURRENT.get());
         CURRENT.set(s);

@@ -46,23 +46,52 @@ public final class Tensor implements AutoCloseable {
 
     // ---- creation ---------------------------------------------------------------------------------
 
-    /** An uninitialised tensor from the pool. */
+    /**
+     * An uninitialised tensor from the device's pool.
+     *
+     * @param device the device that holds it
+     * @param shape  its dimensions, each 0 or more; none for a scalar
+     * @return the tensor, owned by the innermost open {@link Scope} if any
+     */
     public static Tensor empty(Device device, int... shape) {
         int[] s = shape.clone();
         return new Tensor(device, s, DeviceMemory.of(device).take(sizeOf(s)), null);
     }
 
+    /**
+     * A tensor of zeros.
+     *
+     * @param device the device that holds it
+     * @param shape  its dimensions, each 0 or more; none for a scalar
+     * @return the tensor, owned by the innermost open {@link Scope} if any
+     */
     public static Tensor zeros(Device device, int... shape) {
         return full(device, 0f, shape);
     }
 
+    /**
+     * A tensor with every element equal to one value.
+     *
+     * @param device the device that holds it
+     * @param value  the value of every element
+     * @param shape  its dimensions, each 0 or more; none for a scalar
+     * @return the tensor, owned by the innermost open {@link Scope} if any
+     */
     public static Tensor full(Device device, float value, int... shape) {
         Tensor t = empty(device, shape);
         device.fill(t.buffer, t.size, value);
         return t;
     }
 
-    /** A tensor holding a copy of {@code data}, which must have exactly the shape's number of elements. */
+    /**
+     * A tensor holding a copy of host data.
+     *
+     * @param device the device that holds it
+     * @param data   the values in row-major order; exactly as many as the shape has elements
+     * @param shape  its dimensions, e.g. {@code batch, features}
+     * @return the tensor, owned by the innermost open {@link Scope} if any
+     * @throws IllegalArgumentException when {@code data}'s length is not the shape's number of elements
+     */
     public static Tensor of(Device device, float[] data, int... shape) {
         Tensor t = empty(device, shape);
         if (data.length != t.size) {
@@ -77,13 +106,23 @@ public final class Tensor implements AutoCloseable {
     /**
      * The output of an op: a pooled buffer, recording {@code gradFn} when grad mode is on and some input
      * requires grad. Ops call this; {@code gradFn} may be null.
+     *
+     * @param device the device that holds it
+     * @param shape  its dimensions
+     * @param gradFn the node that computes the inputs' gradients from this output's, or null
+     * @return the uninitialised output tensor, for the op's kernel to fill
      */
     public static Tensor result(Device device, int[] shape, Node gradFn) {
         Node fn = gradFn != null && GradMode.isEnabled() ? gradFn : null;
         return new Tensor(device, shape, DeviceMemory.of(device).take(sizeOf(shape)), fn);
     }
 
-    /** Whether an op on these inputs should record itself for backward. */
+    /**
+     * Whether an op on these inputs should record itself for backward.
+     *
+     * @param inputs the op's inputs; nulls are ignored
+     * @return true when grad mode is on and some input requires grad
+     */
     public static boolean recording(Tensor... inputs) {
         if (!GradMode.isEnabled()) return false;
         for (Tensor t : inputs) if (t != null && t.requiresGrad) return true;
@@ -92,50 +131,72 @@ public final class Tensor implements AutoCloseable {
 
     // ---- facts ------------------------------------------------------------------------------------
 
+    /** {@return the device that holds this tensor} */
     public Device device() {
         return device;
     }
 
+    /** {@return a copy of the dimensions} */
     public int[] shape() {
         return shape.clone();
     }
 
+    /**
+     * One dimension.
+     *
+     * @param i the axis; negative counts from the end ({@code -1} is the last)
+     * @return its size
+     */
     public int dim(int i) {
         return shape[i < 0 ? shape.length + i : i];
     }
 
+    /** {@return the number of dimensions (0 for a scalar)} */
     public int rank() {
         return shape.length;
     }
 
+    /** {@return the number of elements (the product of the dimensions)} */
     public int size() {
         return size;
     }
 
+    /** {@return the shape as text, e.g. {@code [32, 10]}} */
     public String shapeString() {
         return Arrays.toString(shape);
     }
 
-    /** The device memory; valid until {@link #close()}. */
+    /**
+     * The device memory, for ops and kernels.
+     *
+     * @return the buffer, valid until {@link #close()}
+     * @throws IllegalStateException when the tensor was closed
+     */
     public Buffer buffer() {
         if (buffer == null) throw new IllegalStateException("tensor " + shapeString() + " was closed");
         return buffer;
     }
 
+    /** {@return whether {@link #close()} has given the memory back} */
     public boolean isClosed() {
         return buffer == null;
     }
 
     // ---- host access ------------------------------------------------------------------------------
 
-    /** Copies the values to the host (waiting for the kernels that produce them). */
+    /** {@return the values copied to the host, row-major (waits for the kernels that produce them)} */
     public float[] toArray() {
         float[] out = new float[size];
         device.read(buffer(), 0, out, 0, size);
         return out;
     }
 
-    /** The value of a one-element tensor. */
+    /**
+     * The value of a one-element tensor, such as a loss (waits for the kernels that produce it).
+     *
+     * @return the value
+     * @throws IllegalStateException when the tensor has more or fewer than one element
+     */
     public float item() {
         if (size != 1) throw new IllegalStateException("item() needs one element, shape is " + shapeString());
         float[] out = new float[1];
@@ -143,7 +204,12 @@ public final class Tensor implements AutoCloseable {
         return out[0];
     }
 
-    /** Overwrites the values from the host. */
+    /**
+     * Overwrites the values from the host.
+     *
+     * @param data the new values, row-major, exactly {@link #size()} of them
+     * @throws IllegalArgumentException when the length is not {@link #size()}
+     */
     public void copyFrom(float[] data) {
         if (data.length != size) throw new IllegalArgumentException("copyFrom: " + data.length + " values for shape " + shapeString());
         device.write(data, 0, buffer(), 0, size);
@@ -151,37 +217,51 @@ public final class Tensor implements AutoCloseable {
 
     // ---- autograd ---------------------------------------------------------------------------------
 
+    /** {@return whether backward computes a gradient for this tensor} */
     public boolean requiresGrad() {
         return requiresGrad;
     }
 
-    /** Marks a leaf (a parameter or an input) as needing its gradient. */
+    /**
+     * Marks a leaf (a parameter or an input) as needing its gradient, or not.
+     *
+     * @param on whether backward should compute this tensor's gradient
+     * @return this tensor
+     * @throws IllegalStateException when asked to stop on a tensor made by an op
+     */
     public Tensor requiresGrad(boolean on) {
         if (gradFn != null && !on) throw new IllegalStateException("only leaf tensors can stop requiring grad");
         requiresGrad = on;
         return this;
     }
 
+    /** {@return the node of the op that made this tensor, or null for a leaf or outside grad mode} */
     public Node gradFn() {
         return gradFn;
     }
 
+    /** {@return whether this tensor was made by the user rather than recorded from an op} */
     public boolean isLeaf() {
         return gradFn == null;
     }
 
-    /** Whether a gradient has been written since the last {@link #zeroGrad()}. */
+    /** {@return whether a gradient has been written since the last {@link #zeroGrad()}} */
     public boolean hasGrad() {
         return grad != null && gradValid;
     }
 
-    /** The gradient's device buffer (a leaf's survives steps; an intermediate's lives as long as the tensor). */
+    /**
+     * The gradient's device memory (a leaf's survives steps; an intermediate's lives as long as the tensor).
+     *
+     * @return the buffer
+     * @throws IllegalStateException when there is no gradient ({@link #hasGrad()} is false)
+     */
     public Buffer gradBuffer() {
         if (!hasGrad()) throw new IllegalStateException("tensor " + shapeString() + " has no gradient");
         return grad;
     }
 
-    /** The gradient copied to the host, or null when there is none. */
+    /** {@return the gradient copied to the host, row-major, or null when there is none} */
     public float[] gradToArray() {
         if (!hasGrad()) return null;
         float[] out = new float[size];
@@ -195,11 +275,19 @@ public final class Tensor implements AutoCloseable {
     }
 
     /** Where a gradient with respect to this tensor goes, and whether it adds to one already there. */
+    /**
+     * Where a gradient goes.
+     *
+     * @param buffer     the gradient's device memory, of the tensor's size
+     * @param accumulate whether to add to what is there (false: overwrite)
+     */
     public record GradSlot(Buffer buffer, boolean accumulate) {}
 
     /**
      * The buffer an op's backward writes this tensor's gradient into; {@code accumulate} is false for the
-     * first write after {@link #zeroGrad()}. Null when this tensor does not require grad.
+     * first write after {@link #zeroGrad()}.
+     *
+     * @return the slot, or null when this tensor does not require grad
      */
     public GradSlot gradSlot() {
         if (!requiresGrad) return null;
@@ -216,7 +304,11 @@ public final class Tensor implements AutoCloseable {
 
     // ---- lifetime ---------------------------------------------------------------------------------
 
-    /** Takes this tensor out of its {@link Scope}, so that it outlives it. */
+    /**
+     * Takes this tensor out of its {@link Scope}, so that it outlives it (parameters, state kept across steps).
+     *
+     * @return this tensor
+     */
     public Tensor keep() {
         Scope.unregister(this);
         return this;
@@ -235,68 +327,112 @@ public final class Tensor implements AutoCloseable {
 
     // ---- ops, PyTorch style (each defined in dev.jgrad.ops) ---------------------------------------
 
+    /**
+     * Matrix product.
+     *
+     * @param other the right operand [k, n]; this tensor is [m, k]
+     * @return the product [m, n]
+     */
     public Tensor matmul(Tensor other) {
         return MatMul.matmul(this, other, false, false);
     }
 
+    /**
+     * Elementwise sum, with NumPy-style broadcasting of the shapes.
+     *
+     * @param other the other operand, on the same device
+     * @return a new tensor of the broadcast shape
+     */
     public Tensor add(Tensor other) {
         return Elementwise.add(this, other);
     }
 
+    /**
+     * Elementwise difference (this - other), with NumPy-style broadcasting of the shapes.
+     *
+     * @param other the other operand, on the same device
+     * @return a new tensor of the broadcast shape
+     */
     public Tensor sub(Tensor other) {
         return Elementwise.sub(this, other);
     }
 
+    /**
+     * Elementwise product, with NumPy-style broadcasting of the shapes.
+     *
+     * @param other the other operand, on the same device
+     * @return a new tensor of the broadcast shape
+     */
     public Tensor mul(Tensor other) {
         return Elementwise.mul(this, other);
     }
 
+    /**
+     * Elementwise quotient (this / other), with NumPy-style broadcasting of the shapes.
+     *
+     * @param other the other operand, on the same device
+     * @return a new tensor of the broadcast shape
+     */
     public Tensor div(Tensor other) {
         return Elementwise.div(this, other);
     }
 
+    /** {@return max(x, 0) of each element, as a new tensor} */
     public Tensor relu() {
         return Elementwise.unary(UnaryOp.RELU, 0f, this);
     }
 
+    /** {@return 1 / (1 + exp(-x)) of each element, as a new tensor} */
     public Tensor sigmoid() {
         return Elementwise.unary(UnaryOp.SIGMOID, 0f, this);
     }
 
+    /** {@return tanh(x) of each element, as a new tensor} */
     public Tensor tanh() {
         return Elementwise.unary(UnaryOp.TANH, 0f, this);
     }
 
+    /** {@return exp(x) of each element, as a new tensor} */
     public Tensor exp() {
         return Elementwise.unary(UnaryOp.EXP, 0f, this);
     }
 
+    /** {@return the natural logarithm of each element, as a new tensor} */
     public Tensor log() {
         return Elementwise.unary(UnaryOp.LOG, 0f, this);
     }
 
+    /** {@return -x of each element, as a new tensor} */
     public Tensor neg() {
         return Elementwise.unary(UnaryOp.NEG, 0f, this);
     }
 
+    /** {@return x * x of each element, as a new tensor} */
     public Tensor square() {
         return Elementwise.unary(UnaryOp.SQUARE, 0f, this);
     }
 
+    /** {@return the sum of all elements, as a scalar tensor} */
     public Tensor sum() {
         return Reductions.sum(this);
     }
 
+    /** {@return the mean of all elements, as a scalar tensor} */
     public Tensor mean() {
         return Reductions.mean(this);
     }
 
-    /** Sum over axis {@code axis}, removing it. */
+    /**
+     * Sum over one axis.
+     *
+     * @param axis the axis to sum over, which the result lacks
+     * @return the sums, a tensor of rank one less
+     */
     public Tensor sum(int axis) {
         return Reductions.sum(this, axis);
     }
 
-    /** Softmax over the last axis. */
+    /** {@return the softmax over the last axis: each row turned into probabilities that sum to 1} */
     public Tensor softmax() {
         return Softmax.softmax(this);
     }
