@@ -60,11 +60,16 @@ public final class Trainer {
     private boolean datasetResident;
 
     /**
+     * A trainer for one model, classifying with cross-entropy until {@link #task} or {@link #loss} says
+     * otherwise; the other options are set with the chained methods below before {@link #fit}.
+     *
      * @param model     the network to train, already on {@code device}
      * @param optimizer updates {@code model}'s parameters
      * @param device    where training runs
      * @param batchSize examples per step (the last batch of an epoch may be smaller)
-     * @param seed      fixes every epoch's visiting order (epoch {@code e}'s order depends on the seed and {@code e} only)
+     * @param seed      fixes every epoch's visiting order (epoch {@code e}'s order depends on the seed and {@code e} only);
+     *                  the initial weights come from the seed given to {@link Module#to(Device, long)}, not this one
+     * @throws IllegalArgumentException when {@code batchSize} is below 1
      */
     public Trainer(Module model, Optimizer optimizer, Device device, int batchSize, long seed) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
@@ -78,6 +83,9 @@ public final class Trainer {
     /**
      * What the model is trained for; sets the loss to the task's default unless {@link #loss} chose one.
      * {@link #fit} checks the data's targets against it.
+     *
+     * @param newTask the task
+     * @return this trainer
      */
     public Trainer task(Task newTask) {
         this.task = newTask;
@@ -85,17 +93,24 @@ public final class Trainer {
         return this;
     }
 
+    /** {@return the task trained for (classification unless set)} */
     public Task task() {
         return task;
     }
 
-    /** What each step minimises (instead of the task's default loss). */
+    /**
+     * What each step minimises, instead of the task's default loss.
+     *
+     * @param lossFunction the loss
+     * @return this trainer
+     */
     public Trainer loss(LossFunction lossFunction) {
         this.loss = lossFunction;
         this.lossSet = true;
         return this;
     }
 
+    /** {@return the loss each step minimises} */
     public LossFunction loss() {
         return loss;
     }
@@ -103,12 +118,16 @@ public final class Trainer {
     /**
      * Standardization to apply to every dataset given to {@link #fit} and {@link #evaluate(Dataset)} (fit it on
      * the training split with {@link Normalization#fit}); metrics are then reported in the original units.
+     *
+     * @param n the normalization; {@link Normalization#NONE} for none
+     * @return this trainer
      */
     public Trainer normalization(Normalization n) {
         this.normalization = n;
         return this;
     }
 
+    /** {@return the normalization applied to the data ({@link Normalization#NONE} unless set)} */
     public Normalization normalization() {
         return normalization;
     }
@@ -117,19 +136,33 @@ public final class Trainer {
      * With {@code true}, each epoch also evaluates the training set (in evaluation mode, after the epoch), so the
      * history has training metrics beside the held-out ones, for learning curves. Costs a forward pass over the
      * training set per epoch. Off by default.
+     *
+     * @param on whether to evaluate the training set after each epoch
+     * @return this trainer
      */
     public Trainer evaluateTrainingSet(boolean on) {
         this.evaluateTrainingSet = on;
         return this;
     }
 
-    /** Makes {@link #fit} continue from {@code position} (a checkpoint's) instead of the start. */
+    /**
+     * Makes {@link #fit} continue from a position instead of the start.
+     *
+     * @param position where to continue, usually a checkpoint's; the model's and optimizer's state must be that
+     *                 checkpoint's too
+     * @return this trainer
+     */
     public Trainer resumeAt(TrainingPosition position) {
         this.resumeFrom = position;
         return this;
     }
 
-    /** Calls {@code hook} after every optimizer step. */
+    /**
+     * Calls a hook after every optimizer step (checkpoints, divergence checks); replaces any earlier hook.
+     *
+     * @param hook called with the position after each step
+     * @return this trainer
+     */
     public Trainer onStep(StepHook hook) {
         this.stepHook = hook;
         return this;
@@ -138,6 +171,9 @@ public final class Trainer {
     /**
      * Sets the optimizer's rate from {@code schedule} before every step, at the fractional epoch
      * (epoch - 1 + examples done / epoch size); the optimizer's current rate is the base rate.
+     *
+     * @param schedule the schedule to follow
+     * @return this trainer
      */
     public Trainer schedule(LrSchedule schedule) {
         this.schedule = schedule;
@@ -145,7 +181,13 @@ public final class Trainer {
         return this;
     }
 
-    /** Runs {@code hook} between backward and the optimizer step: gradient clipping and penalties hook in here. */
+    /**
+     * Runs a hook between backward and the optimizer step; replaces any earlier hook.
+     *
+     * @param hook what to run on the gradients, e.g. {@link dev.jgrad.optim.GradClip} or
+     *             {@link dev.jgrad.optim.Penalties}
+     * @return this trainer
+     */
     public Trainer beforeUpdate(Runnable hook) {
         this.beforeUpdate = hook;
         return this;
@@ -154,6 +196,9 @@ public final class Trainer {
     /**
      * Stops {@link #fit} early when {@code stopping} says the evaluation set's metric stalled, and then (if it
      * keeps them) restores the best epoch's weights. Needs an evaluation set (a validation split).
+     *
+     * @param stopping the rule applied after each epoch's evaluation; null for none
+     * @return this trainer
      */
     public Trainer earlyStopping(EarlyStopping stopping) {
         this.earlyStopping = stopping;
@@ -175,23 +220,26 @@ public final class Trainer {
      * holds the training set but then not the step's tensors still fails with its out-of-memory error.) A
      * training set of more than {@link Device#GATHER_MAX_ROWS} examples is an {@link IllegalArgumentException}
      * from {@link #fit}: row numbers travel as floats.
+     *
+     * @param on whether to try to keep the training set on the device
+     * @return this trainer
      */
     public Trainer datasetOnDevice(boolean on) {
         this.datasetOnDevice = on;
         return this;
     }
 
-    /** Whether the last (or current) {@link #fit} kept the training set on the device. */
+    /** {@return whether the last (or current) {@link #fit} kept the training set on the device} */
     public boolean datasetResident() {
         return datasetResident;
     }
 
-    /** The early stopping in force, or null (checkpoints save its state). */
+    /** {@return the early stopping in force, or null (checkpoints save its state)} */
     public EarlyStopping earlyStopping() {
         return earlyStopping;
     }
 
-    /** Optimizer steps taken so far, counting those before a resumed position. */
+    /** {@return the optimizer steps taken so far, counting those before a resumed position} */
     public long steps() {
         return steps;
     }
@@ -200,7 +248,15 @@ public final class Trainer {
      * Trains up to epoch {@code epochs}, evaluating on {@code test} (may be null) after each; both sets are in
      * their original units ({@link #normalization} is applied here).
      *
-     * @throws IllegalArgumentException when a set's targets do not suit the {@link #task}
+     * @param rawTrain the training set
+     * @param rawTest  the set evaluated after each epoch (the validation set when early stopping); null or empty
+     *                 for none, and then the epoch's held-out figures are NaN
+     * @param epochs   the last epoch to run (1-based): a resumed run does the epochs left up to it
+     * @param listener receives progress, epoch results and notes; {@code new TrainingListener() {}} for none
+     * @return one entry per epoch run (fewer than asked when early stopping stopped training)
+     * @throws IllegalArgumentException when a set's targets do not suit the {@link #task}, the training set is
+     *                                  empty, or early stopping has no set to watch
+     * @throws TrainingDivergedException when a step hook (a {@link DivergenceGuard}) finds a non-finite value
      */
     public TrainingHistory fit(Dataset rawTrain, Dataset rawTest, int epochs, TrainingListener listener) {
         if (rawTrain.size() == 0) throw new IllegalArgumentException("training set " + rawTrain.name() + " is empty");
@@ -281,7 +337,14 @@ public final class Trainer {
         }
     }
 
-    /** The visiting order of epoch {@code epoch}: a Fisher-Yates shuffle seeded by (seed, epoch) alone. */
+    /**
+     * The order in which an epoch visits the training set: a Fisher-Yates shuffle seeded by (seed, epoch) alone.
+     *
+     * @param n     the training set's size
+     * @param seed  the trainer's seed
+     * @param epoch the epoch, 1-based
+     * @return a permutation of 0 .. n-1
+     */
     public static int[] epochOrder(int n, long seed, int epoch) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
@@ -298,6 +361,9 @@ public final class Trainer {
     /**
      * The {@link #task}'s loss and metrics on {@code data} (original units; {@link #normalization} is applied
      * here), in evaluation mode, without recording a graph.
+     *
+     * @param data the examples to evaluate, in original units
+     * @return the loss and the task's metrics
      */
     public Evaluation evaluate(Dataset data) {
         return Evaluation.compute(model, device, normalization.apply(data), task, loss, normalization, EVAL_BATCH);
@@ -313,7 +379,14 @@ public final class Trainer {
         return task == Task.AUTOENCODE && d.targets().width() > 0 ? d.withTargets(new dev.jgrad.data.Targets.None()) : d;
     }
 
-    /** A classifier's loss (cross-entropy), accuracy and confusion matrix on {@code data}. */
+    /**
+     * A classifier's loss (cross-entropy), accuracy and confusion matrix on a dataset, in evaluation mode.
+     *
+     * @param model  the classifier; its output for a batch is logits [batch, classes]
+     * @param device the device the model lives on
+     * @param data   the examples, with class labels
+     * @return the loss and the classification metrics
+     */
     public static Evaluation evaluate(Module model, Device device, Dataset data) {
         return evaluate(model, device, data, Task.CLASSIFY, Task.CLASSIFY.defaultLoss(), Normalization.NONE);
     }
@@ -321,6 +394,14 @@ public final class Trainer {
     /**
      * {@code task}'s loss and metrics of {@code model} on {@code data} (in original units, standardized here by
      * {@code normalization}), in evaluation mode, without recording a graph.
+     *
+     * @param model         the model; its training mode is restored afterwards
+     * @param device        the device the model lives on
+     * @param data          the examples, in original units
+     * @param task          what the model does, which decides the metrics
+     * @param loss          the loss reported
+     * @param normalization the standardization the model was trained with ({@link Normalization#NONE} for none)
+     * @return the loss and the task's metrics
      */
     public static Evaluation evaluate(Module model, Device device, Dataset data, Task task, LossFunction loss, Normalization normalization) {
         return Evaluation.compute(model, device, normalization.apply(data), task, loss, normalization, EVAL_BATCH);
