@@ -30,6 +30,11 @@ public final class EarlyStopping {
         /**
          * The metric called {@code name} (a {@code val_} prefix is allowed), with its direction from
          * {@link Task#higherIsBetter}.
+         *
+         * @param name a metric's name: {@code loss} or one of a task's metrics ({@code accuracy}, {@code macro_f1},
+         *             {@code rmse}, ...), optionally prefixed by {@code val_}; {@code acc} is {@code accuracy}
+         * @return the metric
+         * @throws IllegalArgumentException when no task reports a metric of that name
          */
         public static Metric named(String name) {
             String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
@@ -57,6 +62,16 @@ public final class EarlyStopping {
     private int stoppedEpoch = -1;
     private Map<String, float[]> bestState;
 
+    /**
+     * An early-stopping rule.
+     *
+     * @param metric      the held-out metric watched
+     * @param patience    epochs without improvement after which training stops, 1 or more
+     * @param minDelta    the least change of the metric that counts as an improvement, 0 or more
+     * @param restoreBest whether to copy the model's state to the host at each improvement, so that
+     *                    {@link #restoreBest} can put the best epoch's weights back
+     * @throws IllegalArgumentException when {@code patience} is below 1 or {@code minDelta} is negative
+     */
     public EarlyStopping(Metric metric, int patience, double minDelta, boolean restoreBest) {
         if (patience < 1) throw new IllegalArgumentException("early-stopping patience must be at least 1 epoch, got " + patience);
         if (!(minDelta >= 0)) throw new IllegalArgumentException("early-stopping min delta must be >= 0, got " + minDelta);
@@ -66,13 +81,17 @@ public final class EarlyStopping {
         this.restoreBest = restoreBest;
     }
 
+    /** {@return the metric watched} */
     public Metric metric() {
         return metric;
     }
 
     /**
-     * Records epoch {@code stats} of {@code model}; returns true when training should stop now. A NaN metric
-     * (a diverged epoch) never counts as an improvement.
+     * Records an epoch's results. A NaN metric (a diverged epoch) never counts as an improvement.
+     *
+     * @param stats the epoch's results, with its held-out metrics
+     * @param model the model trained, whose state is copied on an improvement when the best is kept
+     * @return whether training should stop now
      */
     public boolean update(EpochStats stats, Module model) {
         double v = metric.of(stats);
@@ -93,7 +112,13 @@ public final class EarlyStopping {
         return false;
     }
 
-    /** Puts back the state of the best epoch, if weights were kept; returns whether it did. */
+    /**
+     * Puts back the state of the best epoch, if it was kept.
+     *
+     * @param model the model trained, with the same state names as when the best state was copied
+     * @return whether it put a state back (false when the best is not kept or nothing improved yet)
+     * @throws IllegalStateException when the model has a state name the copy lacks
+     */
     public boolean restoreBest(Module model) {
         if (!restoreBest || bestState == null) return false;
         for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
@@ -104,36 +129,51 @@ public final class EarlyStopping {
         return true;
     }
 
+    /** {@return the best value of the metric so far, or NaN before the first update} */
     public double best() {
         return best;
     }
 
-    /** The epoch with the best metric, or -1 before the first update. */
+    /** {@return the epoch with the best metric, or -1 before the first update} */
     public int bestEpoch() {
         return bestEpoch;
     }
 
-    /** The epoch training stopped after, or -1 if it has not stopped. */
+    /** {@return the epoch training stopped after, or -1 if it has not stopped} */
     public int stoppedEpoch() {
         return stoppedEpoch;
     }
 
+    /** {@return whether the rule has stopped training} */
     public boolean stopped() {
         return stoppedEpoch >= 0;
     }
 
+    /** {@return whether the best epoch's state is kept for {@link #restoreBest}} */
     public boolean restoresBest() {
         return restoreBest;
     }
 
-    /** What a checkpoint keeps of early stopping: the best metric, its epoch, epochs since, and the best weights (or null). */
+    /**
+     * What a checkpoint keeps of early stopping.
+     *
+     * @param best      the best metric so far (NaN before the first update)
+     * @param bestEpoch the epoch it was reached, or -1
+     * @param stale     epochs since the last improvement
+     * @param bestState the best epoch's state by {@code state_dict} name, or null when not kept
+     */
     public record State(double best, int bestEpoch, int stale, Map<String, float[]> bestState) {}
 
+    /** {@return this rule's state, for a checkpoint} */
     public State state() {
         return new State(best, bestEpoch, stale, bestState);
     }
 
-    /** Continues from a checkpoint's {@link #state()}. */
+    /**
+     * Continues from a checkpoint's state.
+     *
+     * @param s what {@link #state()} returned when the checkpoint was written
+     */
     public void restore(State s) {
         best = s.best();
         bestEpoch = s.bestEpoch();

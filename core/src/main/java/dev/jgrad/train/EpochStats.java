@@ -22,24 +22,45 @@ import java.util.Map;
  */
 public record EpochStats(int epoch, double loss, double trainSamplesPerSec, double testLoss, double testAccuracy, double seconds, double lr,
                          Map<String, Double> testMetrics, Map<String, Double> trainMetrics) {
+    /** Copies the metric maps, in their order, into unmodifiable ones. */
     public EpochStats {
         testMetrics = Collections.unmodifiableMap(new LinkedHashMap<>(testMetrics));
         trainMetrics = Collections.unmodifiableMap(new LinkedHashMap<>(trainMetrics));
     }
 
-    /** Stats without a learning rate or metrics beyond loss and accuracy. */
+    /**
+     * Stats without a learning rate or metrics beyond loss and accuracy.
+     *
+     * @param epoch              1-based
+     * @param loss               the mean training loss over the epoch's batches
+     * @param trainSamplesPerSec training throughput, evaluation excluded
+     * @param testLoss           the held-out set's mean loss (NaN without one)
+     * @param testAccuracy       the held-out accuracy (NaN when not classifying or without one)
+     * @param seconds            the epoch's training time
+     */
     public EpochStats(int epoch, double loss, double trainSamplesPerSec, double testLoss, double testAccuracy, double seconds) {
         this(epoch, loss, trainSamplesPerSec, testLoss, testAccuracy, seconds, Double.NaN, orderedLossAndAccuracy(testLoss, testAccuracy),
                 Map.of());
     }
 
-    /** A held-out metric by name ({@code loss} is {@link #testLoss()}); NaN when absent. */
+    /**
+     * A held-out metric by name.
+     *
+     * @param name the metric's name ({@code loss} is {@link #testLoss()})
+     * @return its value, or NaN when absent
+     */
     public double testMetric(String name) {
         if (name.equals("loss")) return testLoss;
         return testMetrics.getOrDefault(name, Double.NaN);
     }
 
-    /** A training-set metric by name; {@code loss} is the epoch's running training loss when the set was not evaluated. */
+    /**
+     * A training-set metric by name.
+     *
+     * @param name the metric's name; {@code loss} is the epoch's running training loss when the training set was
+     *             not evaluated
+     * @return its value, or NaN when absent
+     */
     public double trainMetric(String name) {
         Double v = trainMetrics.get(name);
         if (v != null) return v;

@@ -97,46 +97,47 @@ public final class Evaluation {
         return new Evaluation(task, lossTotal[0] / n, confusion[0], predictions, labels, multi, regression);
     }
 
+    /** {@return the task whose metrics this evaluation holds} */
     public Task task() {
         return task;
     }
 
-    /** The mean loss per example. */
+    /** {@return the mean loss per example} */
     public double loss() {
         return loss;
     }
 
-    /** The fraction classified right (classification), or NaN for other tasks. */
+    /** {@return the fraction classified right, in [0, 1] (classification), or NaN for other tasks} */
     public double accuracy() {
         return confusion == null ? Double.NaN : confusion.accuracy();
     }
 
-    /** The arg-max class of each example (classification), else null. */
+    /** {@return the arg-max class of each example, in the data's order (classification), else null} */
     public int[] predictions() {
         return predictions;
     }
 
-    /** The actual class of each example (classification), else null. */
+    /** {@return the actual class of each example, in the data's order (classification), else null} */
     public int[] labels() {
         return labels;
     }
 
-    /** Counts and per-class metrics (classification), else null. */
+    /** {@return the counts and per-class metrics (classification), else null} */
     public ConfusionMatrix confusion() {
         return confusion;
     }
 
-    /** Per-label and overall multi-label metrics, else null. */
+    /** {@return the per-label and overall multi-label metrics, else null} */
     public MultiLabelMetrics multiLabel() {
         return multiLabel;
     }
 
-    /** Per-output and overall errors (regression), or the reconstruction error (autoencoders), else null. */
+    /** {@return the per-output and overall errors (regression), or the reconstruction error (autoencoders), else null} */
     public RegressionMetrics regression() {
         return regression;
     }
 
-    /** {@code loss} and the task's metrics ({@link Task#metrics()}), by name, in that order. */
+    /** {@return {@code loss} and the task's metrics ({@link Task#metrics()}), by name, in that order} */
     public Map<String, Double> metrics() {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", loss);
@@ -144,7 +145,12 @@ public final class Evaluation {
         return m;
     }
 
-    /** One metric by name (see {@link #metrics()}); NaN for one this task does not report. */
+    /**
+     * One metric by name.
+     *
+     * @param name {@code loss} or one of the task's metrics (see {@link #metrics()})
+     * @return its value; NaN for a metric this task does not report
+     */
     public double metric(String name) {
         if (name.equals("loss")) return loss;
         if (confusion != null) {
@@ -178,7 +184,12 @@ public final class Evaluation {
         return Double.NaN;
     }
 
-    /** The task's plain-text report; {@code names} labels classes, labels or outputs (null: numbers). */
+    /**
+     * The task's plain-text report.
+     *
+     * @param names the names of the classes, labels or outputs by index; null (or too short) for their numbers
+     * @return the report, several lines
+     */
     public String format(List<String> names) {
         return switch (task) {
             case CLASSIFY -> confusion.format(names);
