@@ -13,20 +13,25 @@ import dev.jgrad.metrics.ConfusionMatrix;
  * @param width   outputs per example
  */
 public record Prediction(Task task, float[] outputs, int rows, int width) {
+    /**
+     * Checks that {@code outputs} holds {@code rows * width} values.
+     *
+     * @throws IllegalArgumentException when it does not
+     */
     public Prediction {
         if ((long) rows * width != outputs.length) {
             throw new IllegalArgumentException(outputs.length + " outputs are not " + rows + " rows of " + width);
         }
     }
 
-    /** The outputs as one array per example. */
+    /** {@return the outputs as one array of {@code width} per example} */
     public float[][] rowsOfOutputs() {
         float[][] out = new float[rows][width];
         for (int r = 0; r < rows; r++) System.arraycopy(outputs, r * width, out[r], 0, width);
         return out;
     }
 
-    /** The most likely class of each example (classification: the arg-max of the logits). */
+    /** {@return the most likely class of each example (classification: the arg-max of the logits)} */
     public int[] classes() {
         require(Task.CLASSIFY, "classes");
         return ConfusionMatrix.argmax(outputs, rows, width);
@@ -35,6 +40,8 @@ public record Prediction(Task task, float[] outputs, int rows, int width) {
     /**
      * Probabilities per example: the softmax of the logits (classification, each row sums to 1) or the sigmoid of
      * each logit (multi-label, one independent probability per label).
+     *
+     * @return one array of {@code width} probabilities per example
      */
     public float[][] probabilities() {
         if (task != Task.CLASSIFY && task != Task.MULTILABEL) {
@@ -56,7 +63,7 @@ public record Prediction(Task task, float[] outputs, int rows, int width) {
         return p;
     }
 
-    /** The yes/no answers of a multi-label model: a logit above 0 (a probability above 0.5) is a yes. */
+    /** {@return the yes/no answers of a multi-label model, one array per example: a logit above 0 (a probability above 0.5) is a yes} */
     public boolean[][] labels() {
         require(Task.MULTILABEL, "labels");
         boolean[][] out = new boolean[rows][width];

@@ -22,6 +22,8 @@ public final class Predictor {
     private int batchSize = 1000;
 
     /**
+     * A predictor for a model trained for any task.
+     *
      * @param model         the trained model, on {@code device}
      * @param device        where it runs
      * @param task          what it was trained for (decides what {@link Prediction} offers)
@@ -34,19 +36,34 @@ public final class Predictor {
         this.normalization = normalization;
     }
 
-    /** A classifier without normalization. */
+    /**
+     * A predictor for a classifier trained without normalization.
+     *
+     * @param model  the trained classifier, on {@code device}; its output for a batch is logits [batch, classes]
+     * @param device where it runs
+     */
     public Predictor(Module model, Device device) {
         this(model, device, Task.CLASSIFY, Normalization.NONE);
     }
 
-    /** Examples per forward pass (default 1000): more is faster until the device's memory runs short. */
+    /**
+     * Sets the number of examples per forward pass (default 1000): more is faster until the device's memory runs short.
+     *
+     * @param rows examples per forward pass, 1 or more
+     * @return this predictor
+     */
     public Predictor batchSize(int rows) {
         if (rows < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + rows);
         this.batchSize = rows;
         return this;
     }
 
-    /** Predicts each row of {@code inputs} (all of the same length, the model's feature count). */
+    /**
+     * Predicts examples given one array each.
+     *
+     * @param inputs one array of features per example, all of the model's input length, in original units
+     * @return the outputs and what they mean for the task
+     */
     public Prediction predict(float[][] inputs) {
         if (inputs.length == 0) throw new IllegalArgumentException("no examples to predict");
         int width = inputs[0].length;
@@ -60,7 +77,13 @@ public final class Predictor {
         return predict(flat, inputs.length);
     }
 
-    /** Predicts {@code rows} examples held row-major in {@code features} [rows, features]. */
+    /**
+     * Predicts examples held in one row-major array.
+     *
+     * @param features [rows, features] row-major, in original units
+     * @param rows     the number of examples
+     * @return the outputs and what they mean for the task
+     */
     public Prediction predict(float[] features, int rows) {
         if (rows < 1 || features.length % rows != 0) {
             throw new IllegalArgumentException(features.length + " values are not " + rows + " examples of equal length");

@@ -19,9 +19,13 @@ import java.util.Locale;
  * </ul>
  */
 public enum Task {
+    /** One class per example, from class-index targets. */
     CLASSIFY("accuracy", Targets.Kind.CLASSES),
+    /** Any number of yes/no labels per example, from 0/1 target vectors. */
     MULTILABEL("micro_f1", Targets.Kind.VALUES),
+    /** Real values per example, from float target vectors. */
     REGRESS("r2", Targets.Kind.VALUES),
+    /** The input reproduced through the model; no targets. */
     AUTOENCODE("mse", Targets.Kind.NONE);
 
     private static final List<String> HIGHER_IS_BETTER = List.of("accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall",
@@ -35,17 +39,17 @@ public enum Task {
         this.targets = targets;
     }
 
-    /** The metric progress lines and charts show: accuracy, micro_f1, r2 or mse. */
+    /** {@return the metric progress lines and charts show: accuracy, micro_f1, r2 or mse} */
     public String mainMetric() {
         return mainMetric;
     }
 
-    /** The kind of targets a dataset for this task holds. */
+    /** {@return the kind of targets a dataset for this task holds} */
     public Targets.Kind targets() {
         return targets;
     }
 
-    /** The metrics {@link Evaluation#metrics()} reports for this task, besides {@code loss}. */
+    /** {@return the names of the metrics {@link Evaluation#metrics()} reports for this task, besides {@code loss}} */
     public List<String> metrics() {
         return switch (this) {
             case CLASSIFY -> List.of("accuracy", "macro_precision", "macro_recall", "macro_f1", "weighted_f1");
@@ -55,7 +59,7 @@ public enum Task {
         };
     }
 
-    /** The loss used unless another is given: cross-entropy, BCE on logits, or MSE. */
+    /** {@return the loss used unless another is given: cross-entropy, BCE on logits, or MSE} */
     public LossFunction defaultLoss() {
         return switch (this) {
             case CLASSIFY -> LossFunction.crossEntropy();
@@ -64,12 +68,22 @@ public enum Task {
         };
     }
 
-    /** Whether a larger value of {@code metric} (a name from {@link #metrics()}, or {@code loss}) is better. */
+    /**
+     * Whether a larger value of a metric is better.
+     *
+     * @param metric a name from some task's {@link #metrics()}, or {@code loss}
+     * @return true for accuracies, F1 scores and R², false for losses and errors
+     */
     public static boolean higherIsBetter(String metric) {
         return HIGHER_IS_BETTER.contains(metric);
     }
 
-    /** Whether {@code metric} is {@code loss} or one that some task reports. */
+    /**
+     * Whether a name is a metric.
+     *
+     * @param metric the name
+     * @return whether it is {@code loss} or a metric that some task reports
+     */
     public static boolean isMetric(String metric) {
         if (metric.equals("loss")) return true;
         for (Task t : values()) if (t.metrics().contains(metric)) return true;
@@ -79,6 +93,9 @@ public enum Task {
     /**
      * The number of outputs a model for {@code data} has: its classes, its target width, or (autoencoder) its
      * feature count.
+     *
+     * @param data the training data
+     * @return the model's output width for this task
      */
     public int outputs(Dataset data) {
         return switch (this) {
@@ -91,6 +108,9 @@ public enum Task {
     /**
      * Checks that {@code data} has this task's targets (multi-label targets must be 0 or 1); the message names
      * the data, what it has and what to give instead.
+     *
+     * @param data the dataset to check
+     * @throws IllegalArgumentException when its targets do not suit this task
      */
     public void check(Dataset data) {
         Targets.Kind kind = data.targets().kind();
@@ -111,12 +131,18 @@ public enum Task {
         }
     }
 
-    /** The lower-case name used by the CLI and saved models: classify, multilabel, regress, autoencode. */
+    /** {@return the lower-case name used by the CLI and saved models: classify, multilabel, regress, autoencode} */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The task called {@code name} (case-insensitive). */
+    /**
+     * The task of a name.
+     *
+     * @param name classify, multilabel, regress or autoencode, case-insensitive
+     * @return the task
+     * @throws IllegalArgumentException when the name is none of these
+     */
     public static Task named(String name) {
         for (Task t : values()) if (t.label().equals(name.strip().toLowerCase(Locale.ROOT))) return t;
         throw new IllegalArgumentException("unknown task '" + name + "': expected classify, multilabel, regress or autoencode");

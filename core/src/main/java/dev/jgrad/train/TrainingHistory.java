@@ -15,6 +15,8 @@ public final class TrainingHistory extends AbstractList<EpochStats> {
     private final List<EpochStats> epochs = new ArrayList<>();
 
     /**
+     * An empty history, which {@link Trainer#fit} fills.
+     *
      * @param task     what was trained
      * @param lossName the loss's name ({@link LossFunction#name()})
      */
@@ -23,15 +25,17 @@ public final class TrainingHistory extends AbstractList<EpochStats> {
         this.lossName = lossName;
     }
 
+    /** {@return the task trained} */
     public Task task() {
         return task;
     }
 
+    /** {@return the name of the loss minimised ({@link LossFunction#name()})} */
     public String lossName() {
         return lossName;
     }
 
-    /** The task's main metric ({@link Task#mainMetric()}). */
+    /** {@return the name of the task's main metric ({@link Task#mainMetric()})} */
     public String mainMetric() {
         return task.mainMetric();
     }
@@ -51,7 +55,7 @@ public final class TrainingHistory extends AbstractList<EpochStats> {
         return epochs.add(stats);
     }
 
-    /** The epoch numbers, as doubles for plotting. */
+    /** {@return the epoch numbers, as doubles for plotting} */
     public double[] epochNumbers() {
         return epochs.stream().mapToDouble(EpochStats::epoch).toArray();
     }
@@ -59,6 +63,10 @@ public final class TrainingHistory extends AbstractList<EpochStats> {
     /**
      * {@code metric} (a name of {@link Evaluation#metrics()}; {@code lr} and {@code samples_per_sec} too) per epoch
      * on the training set ({@code train}) or the held-out set; NaN where an epoch lacks it.
+     *
+     * @param metric the quantity's name
+     * @param train  true for the training set's values, false for the held-out set's
+     * @return one value per epoch, in order
      */
     public double[] series(String metric, boolean train) {
         double[] out = new double[epochs.size()];
