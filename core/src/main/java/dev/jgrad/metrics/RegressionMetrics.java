@@ -18,7 +18,11 @@ public final class RegressionMetrics {
     private final double[] squaredError;
     private final double[] absoluteError;
 
-    /** @param outputs the number of values per example (at least 1) */
+    /**
+     * Empty sums.
+     *
+     * @param outputs the number of values per example (at least 1)
+     */
     public RegressionMetrics(int outputs) {
         if (outputs < 1) throw new IllegalArgumentException("regression metrics need at least one output, got " + outputs);
         this.outputs = outputs;
@@ -28,14 +32,27 @@ public final class RegressionMetrics {
         this.absoluteError = new double[outputs];
     }
 
-    /** The metrics of {@code predicted} against {@code actual}, both [rows, outputs] row-major. */
+    /**
+     * The metrics of a set of predictions.
+     *
+     * @param outputs   the number of values per example
+     * @param actual    the targets, [rows, outputs] row-major
+     * @param predicted the predictions, the same shape
+     * @return the metrics
+     */
     public static RegressionMetrics of(int outputs, float[] actual, float[] predicted) {
         RegressionMetrics m = new RegressionMetrics(outputs);
         m.add(actual, predicted, actual.length / outputs);
         return m;
     }
 
-    /** Adds {@code rows} examples: {@code actual} and {@code predicted} are [rows, outputs] row-major (at least). */
+    /**
+     * Adds examples.
+     *
+     * @param actual    the targets, [rows, outputs] row-major (a longer array's tail is ignored)
+     * @param predicted the predictions, the same layout
+     * @param rows      the number of examples to add
+     */
     public void add(float[] actual, float[] predicted, int rows) {
         long need = (long) rows * outputs;
         if (actual.length < need || predicted.length < need) {
@@ -55,30 +72,52 @@ public final class RegressionMetrics {
         this.rows += rows;
     }
 
+    /** {@return the number of values per example} */
     public int outputs() {
         return outputs;
     }
 
-    /** Examples added so far. */
+    /** {@return the number of examples added so far} */
     public long count() {
         return rows;
     }
 
-    /** Mean squared error of output {@code j}. */
+    /**
+     * The mean squared error of one output.
+     *
+     * @param j the output's index
+     * @return its mean squared error
+     */
     public double mse(int j) {
         return rows == 0 ? Double.NaN : squaredError[j] / rows;
     }
 
+    /**
+     * The root mean squared error of one output.
+     *
+     * @param j the output's index
+     * @return the square root of its mean squared error, in the targets' units
+     */
     public double rmse(int j) {
         return Math.sqrt(mse(j));
     }
 
-    /** Mean absolute error of output {@code j}. */
+    /**
+     * The mean absolute error of one output.
+     *
+     * @param j the output's index
+     * @return its mean absolute error, in the targets' units
+     */
     public double mae(int j) {
         return rows == 0 ? Double.NaN : absoluteError[j] / rows;
     }
 
-    /** R² of output {@code j}: 1 - SS_res / SS_tot. */
+    /**
+     * The coefficient of determination of one output.
+     *
+     * @param j the output's index
+     * @return 1 - SS_res / SS_tot: 1 for perfect predictions, 0 for predicting the mean, negative for worse
+     */
     public double r2(int j) {
         if (rows == 0) return Double.NaN;
         double mean = sum[j] / rows;
@@ -87,32 +126,38 @@ public final class RegressionMetrics {
         return 1 - squaredError[j] / total;
     }
 
-    /** Mean squared error over every value. */
+    /** {@return the mean squared error over every value} */
     public double mse() {
         double s = 0;
         for (int j = 0; j < outputs; j++) s += mse(j);
         return s / outputs;
     }
 
+    /** {@return the square root of {@link #mse()}} */
     public double rmse() {
         return Math.sqrt(mse());
     }
 
-    /** Mean absolute error over every value. */
+    /** {@return the mean absolute error over every value} */
     public double mae() {
         double s = 0;
         for (int j = 0; j < outputs; j++) s += mae(j);
         return s / outputs;
     }
 
-    /** R² averaged over the outputs. */
+    /** {@return R² averaged over the outputs} */
     public double r2() {
         double s = 0;
         for (int j = 0; j < outputs; j++) s += r2(j);
         return s / outputs;
     }
 
-    /** A plain-text report: the overall figures, then (for several outputs) one line per output named by {@code names} or number. */
+    /**
+     * A plain-text report: the overall figures, then (for several outputs) one line per output.
+     *
+     * @param names the outputs' names by index; null (or too short) for their numbers
+     * @return the report, several lines
+     */
     public String format(java.util.List<String> names) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "mse %.6g, rmse %.6g, mae %.6g, r2 %.4f (%d examples, %d output%s)%n", mse(), rmse(), mae(), r2(),
