@@ -19,6 +19,12 @@ public record CsvFormat(List<String> targetColumns, Targets.Kind targets, boolea
     /** Features then an integer class label in the last column, features scaled: the classic format. */
     public static final CsvFormat LABEL_LAST = new CsvFormat(List.of("-1"), Targets.Kind.CLASSES, true);
 
+    /**
+     * Checks that the columns suit the kind of targets.
+     *
+     * @throws IllegalArgumentException when no-target formats name columns, other formats name none, class labels
+     *                                  name more than one, or a column is blank
+     */
     public CsvFormat {
         targetColumns = List.copyOf(targetColumns);
         if (targets == Targets.Kind.NONE && !targetColumns.isEmpty()) {
@@ -35,22 +41,37 @@ public record CsvFormat(List<String> targetColumns, Targets.Kind targets, boolea
         }
     }
 
-    /** Class labels in {@code column} (an index or a header name). */
+    /**
+     * Class labels in one column, features scaled.
+     *
+     * @param column a 0-based index (negative from the end) or a header name
+     * @return the format
+     */
     public static CsvFormat labels(String column) {
         return new CsvFormat(List.of(column), Targets.Kind.CLASSES, true);
     }
 
-    /** Float targets in {@code columns} (indices or header names). */
+    /**
+     * Float targets in some columns, features scaled.
+     *
+     * @param columns 0-based indices (negative from the end) or header names
+     * @return the format
+     */
     public static CsvFormat values(List<String> columns) {
         return new CsvFormat(columns, Targets.Kind.VALUES, true);
     }
 
-    /** Every column a feature. */
+    /** {@return the format with every column a feature and no targets, features scaled} */
     public static CsvFormat featuresOnly() {
         return new CsvFormat(List.of(), Targets.Kind.NONE, true);
     }
 
-    /** This format with feature scaling on or off. */
+    /**
+     * This format with feature scaling on or off.
+     *
+     * @param scale whether to divide features by the file's largest feature value when that exceeds 1
+     * @return the format
+     */
     public CsvFormat scaled(boolean scale) {
         return new CsvFormat(targetColumns, targets, scale);
     }

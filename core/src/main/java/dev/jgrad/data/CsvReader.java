@@ -35,12 +35,27 @@ public final class CsvReader {
 
     private CsvReader() {}
 
-    /** Reads a CSV file of features then a label ({@link CsvFormat#LABEL_LAST}); the dataset is named after the file. */
+    /**
+     * Reads a CSV file of features then a label ({@link CsvFormat#LABEL_LAST}).
+     *
+     * @param file the file, plain or gzipped
+     * @return its examples, named after the file
+     * @throws DataFormatException when the source cannot be read or breaks the format; the message names the
+     *                             source, the line and the problem
+     */
     public static Dataset read(Path file) throws DataFormatException {
         return read(file, CsvFormat.LABEL_LAST);
     }
 
-    /** Reads a CSV file whose columns are laid out as {@code format} says; the dataset is named after the file. */
+    /**
+     * Reads a CSV file whose columns are laid out as a format says.
+     *
+     * @param file   the file, plain or gzipped
+     * @param format which columns are targets and what they hold
+     * @return its examples, named after the file
+     * @throws DataFormatException when the source cannot be read or breaks the format; the message names the
+     *                             source, the line and the problem
+     */
     public static Dataset read(Path file, CsvFormat format) throws DataFormatException {
         try {
             DataInput.Opened opened = DataInput.open(file);
@@ -58,13 +73,28 @@ public final class CsvReader {
 
     /**
      * Reads CSV from a stream (plain or gzipped); {@code source} names it in error messages and becomes
-     * the dataset's name. The stream is not closed.
+     * the dataset's name. The stream is not closed. The columns are features then a label.
+     *
+     * @param stream the CSV text, plain or gzipped
+     * @param source names the stream in messages, and the dataset
+     * @return its examples
+     * @throws DataFormatException when the source cannot be read or breaks the format; the message names the
+     *                             source, the line and the problem
      */
     public static Dataset read(InputStream stream, String source) throws DataFormatException {
         return read(stream, source, CsvFormat.LABEL_LAST);
     }
 
-    /** As {@link #read(InputStream, String)}, with the columns laid out as {@code format} says. */
+    /**
+     * As {@link #read(InputStream, String)}, with the columns laid out as a format says.
+     *
+     * @param stream the CSV text, plain or gzipped
+     * @param source names the stream in messages, and the dataset
+     * @param format which columns are targets and what they hold
+     * @return its examples
+     * @throws DataFormatException when the source cannot be read or breaks the format; the message names the
+     *                             source, the line and the problem
+     */
     public static Dataset read(InputStream stream, String source, CsvFormat format) throws DataFormatException {
         try {
             return parse(DataInput.wrap(stream).in(), source, source, format);

@@ -50,6 +50,11 @@ public final class Datasets {
      * Loads what {@code spec} names, a CSV file read as {@code csv} says. The other sources hold class labels:
      * with a format of {@link Targets.Kind#NONE} their labels are dropped, and one asking for
      * {@link Targets.Kind#VALUES} is an error.
+     *
+     * @param spec {@code digits} (also null or blank), {@code fashion-mnist}, a folder of IDX files or a CSV file
+     * @param csv  how a CSV file's columns are laid out
+     * @return the training and test sets
+     * @throws DataFormatException when the spec names nothing readable, or a format the source cannot give
      */
     public static Split load(String spec, CsvFormat csv) throws DataFormatException {
         String name = spec == null ? "" : spec.strip();

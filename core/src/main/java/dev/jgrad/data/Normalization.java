@@ -24,6 +24,11 @@ public record Normalization(Standardizer features, Standardizer targets) {
     /**
      * Fits on {@code train} (the training split, never the test set): its features when {@code features},
      * its targets when {@code targets} and they are values (class labels and absent targets are never scaled).
+     *
+     * @param train    the training split
+     * @param features whether to standardize the features
+     * @param targets  whether to standardize value targets
+     * @return the fitted normalization
      */
     public static Normalization fit(Dataset train, boolean features, boolean targets) {
         Standardizer f = features ? Standardizer.fit(train.features(), train.featureCount()) : null;
@@ -31,11 +36,18 @@ public record Normalization(Standardizer features, Standardizer targets) {
         return new Normalization(f, t);
     }
 
+    /** {@return whether this standardizes nothing} */
     public boolean isNone() {
         return features == null && targets == null;
     }
 
-    /** {@code data} with its features and value targets standardized (the same object when there is nothing to do). */
+    /**
+     * Standardizes a dataset.
+     *
+     * @param data the dataset, in original units
+     * @return {@code data} with its features and value targets standardized (the same object when there is
+     *         nothing to do)
+     */
     public Dataset apply(Dataset data) {
         if (isNone()) return data;
         if (features != null && features.width() != data.featureCount()) {
@@ -54,22 +66,37 @@ public record Normalization(Standardizer features, Standardizer targets) {
         return new Dataset(data.name(), x, data.size(), data.featureCount(), t);
     }
 
-    /** Raw feature rows [rows, features] in the units the model was trained on. */
+    /**
+     * Standardizes raw feature rows.
+     *
+     * @param rows [rows, features] row-major, in original units
+     * @return the rows in the units the model was trained on (a copy, or the same array)
+     */
     public float[] features(float[] rows) {
         return features == null ? rows : features.transform(rows);
     }
 
-    /** Model outputs [rows, width] of standardized targets back in the targets' original units (a copy, or the same array). */
+    /**
+     * Turns a regression model's outputs back into the targets' units.
+     *
+     * @param outputs [rows, width] row-major, in standardized units
+     * @return the outputs in the targets' original units (a copy, or the same array)
+     */
     public float[] targetsToOriginal(float[] outputs) {
         return targets == null ? outputs : targets.inverse(outputs);
     }
 
-    /** Model outputs that reproduce the standardized features (an autoencoder's) back in the features' original units. */
+    /**
+     * Turns an autoencoder's outputs, which reproduce the standardized features, back into the features' units.
+     *
+     * @param outputs [rows, features] row-major, in standardized units
+     * @return the outputs in the features' original units (a copy, or the same array)
+     */
     public float[] featuresToOriginal(float[] outputs) {
         return features == null ? outputs : features.inverse(outputs);
     }
 
-    /** The statistics as safetensors metadata entries (comma-separated floats that read back exactly). */
+    /** {@return the statistics as safetensors metadata entries (comma-separated floats that read back exactly)} */
     public Map<String, String> metadata() {
         Map<String, String> m = new LinkedHashMap<>();
         if (features != null) {
@@ -83,7 +110,14 @@ public record Normalization(Standardizer features, Standardizer targets) {
         return m;
     }
 
-    /** Reads what {@link #metadata()} wrote; absent entries mean no standardization. {@code source} names the file in errors. */
+    /**
+     * Reads what {@link #metadata()} wrote.
+     *
+     * @param meta   a model file's metadata; absent entries mean no standardization
+     * @param source names the file in errors
+     * @return the normalization
+     * @throws DataFormatException when an entry is malformed
+     */
     public static Normalization fromMetadata(Map<String, String> meta, String source) throws DataFormatException {
         return new Normalization(read(meta, FEATURES_MEAN, FEATURES_STD, source), read(meta, TARGETS_MEAN, TARGETS_STD, source));
     }

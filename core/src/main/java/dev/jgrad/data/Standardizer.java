@@ -11,6 +11,12 @@ import java.util.Arrays;
  * @param std  one positive value per column
  */
 public record Standardizer(float[] mean, float[] std) {
+    /**
+     * Checks the statistics.
+     *
+     * @throws IllegalArgumentException when the arrays are empty or their lengths differ, a std is not positive and
+     *                                  finite, or a mean is not finite
+     */
     public Standardizer {
         if (mean.length != std.length || mean.length == 0) {
             throw new IllegalArgumentException("a standardizer needs one mean and one std per column, got " + mean.length + " and " + std.length);
@@ -22,7 +28,13 @@ public record Standardizer(float[] mean, float[] std) {
         }
     }
 
-    /** Fits the statistics of the {@code rows} [rows, width] row-major. */
+    /**
+     * Fits the statistics of some rows.
+     *
+     * @param values [rows, width] row-major
+     * @param width  the number of columns
+     * @return the per-column mean and population standard deviation
+     */
     public static Standardizer fit(float[] values, int width) {
         if (width < 1 || values.length == 0 || values.length % width != 0) {
             throw new IllegalArgumentException("cannot standardize " + values.length + " values as rows of " + width);
@@ -47,11 +59,17 @@ public record Standardizer(float[] mean, float[] std) {
         return new Standardizer(mean, std);
     }
 
+    /** {@return the number of columns} */
     public int width() {
         return mean.length;
     }
 
-    /** A standardized copy of {@code values} [rows, width]. */
+    /**
+     * Standardizes rows.
+     *
+     * @param values [rows, width] row-major
+     * @return a standardized copy
+     */
     public float[] transform(float[] values) {
         check(values);
         float[] out = new float[values.length];
@@ -60,7 +78,12 @@ public record Standardizer(float[] mean, float[] std) {
         return out;
     }
 
-    /** Back to the original units: a copy of {@code values} [rows, width] times std plus mean. */
+    /**
+     * Back to the original units.
+     *
+     * @param values [rows, width] row-major, standardized
+     * @return a copy, times std plus mean
+     */
     public float[] inverse(float[] values) {
         check(values);
         float[] out = new float[values.length];

@@ -14,25 +14,49 @@ import java.util.Arrays;
 public sealed interface Targets {
 
     /** Which of the three kinds of targets; what a reader is asked to produce. */
-    enum Kind { CLASSES, VALUES, NONE }
+    enum Kind {
+        /** One class index per example: {@link Classes}. */
+        CLASSES,
+        /** A float vector per example: {@link Values}. */
+        VALUES,
+        /** No targets: {@link None}. */
+        NONE
+    }
 
+    /** {@return which kind of targets these are} */
     Kind kind();
 
     /**
-     * How many floats one example's target takes in a batch: 1 for a class index, {@code width} for values,
-     * 0 for none.
+     * How many floats one example's target takes in a batch.
+     *
+     * @return 1 for a class index, {@code width} for values, 0 for none
      */
     int width();
 
-    /** Whether this holds targets for exactly {@code size} examples (None fits any size). */
+    /**
+     * Whether these targets go with a number of examples.
+     *
+     * @param size the number of examples
+     * @return whether this holds targets for exactly {@code size} examples (None fits any size)
+     */
     boolean fits(int size);
 
-    /** The targets of examples {@code order[from..to)}, in that order. */
+    /**
+     * The targets of some examples, in a given order.
+     *
+     * @param order example indices
+     * @param from  the first position of {@code order} taken
+     * @param to    the position after the last one taken
+     * @return the targets of examples {@code order[from..to)}, in that order
+     */
     Targets select(int[] order, int from, int to);
 
     /**
-     * Example {@code i}'s target as floats into {@code out} at {@code offset} ({@link #width()} values; a
-     * class index as a float).
+     * Writes one example's target as floats ({@link #width()} values; a class index as a float).
+     *
+     * @param i      the example's index
+     * @param out    the array to write into
+     * @param offset where in {@code out} the first value goes
      */
     void copyTo(int i, float[] out, int offset);
 
@@ -43,6 +67,11 @@ public sealed interface Targets {
      * @param classes the number of classes (at least every label + 1)
      */
     record Classes(int[] labels, int classes) implements Targets {
+        /**
+         * Checks the labels against the class count.
+         *
+         * @throws IllegalArgumentException when a label is outside [0, classes)
+         */
         public Classes {
             for (int i = 0; i < labels.length; i++) {
                 if (labels[i] < 0 || labels[i] >= classes) {
@@ -97,8 +126,16 @@ public sealed interface Targets {
     /**
      * A vector of {@code width} floats per example, row-major: example {@code i}'s values are
      * {@code values[i * width .. (i + 1) * width)}.
+     *
+     * @param values every example's values, row-major
+     * @param width  the number of values per example, 1 or more
      */
     record Values(float[] values, int width) implements Targets {
+        /**
+         * Checks the width and the array's length.
+         *
+         * @throws IllegalArgumentException when {@code width} is below 1 or does not divide the length
+         */
         public Values {
             if (width < 1) throw new IllegalArgumentException("target width must be at least 1, got " + width);
             if (values.length % width != 0) {
