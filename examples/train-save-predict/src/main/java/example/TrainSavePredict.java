@@ -1,6 +1,5 @@
 package example;
 
-import dev.jgrad.autograd.GradMode;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Split;
@@ -12,9 +11,8 @@ import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Adam;
-import dev.jgrad.tensor.Scope;
-import dev.jgrad.tensor.Tensor;
 import dev.jgrad.train.EpochStats;
+import dev.jgrad.train.Predictor;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingListener;
 
@@ -71,14 +69,9 @@ public final class TrainSavePredict {
         return new Sequential(new Linear(64, 128), new ReLU(), new Linear(128, 10));
     }
 
-    /** The predicted class of every example, in evaluation mode, without recording gradients. */
+    /** The predicted class of every example (Predictor runs the model in evaluation mode, without a graph). */
     static int[] predict(Sequential model, Device device, Dataset data) {
-        model.eval();
-        try (GradMode off = GradMode.noGrad(); Scope scope = Scope.open()) {
-            Tensor x = Tensor.of(device, data.features(), data.size(), data.featureCount());
-            float[] logits = model.forward(x).toArray();
-            return ConfusionMatrix.argmax(logits, data.size(), data.classes());
-        }
+        return new Predictor(model, device).predict(data.features(), data.size()).classes();
     }
 
     private static void fail(String why) {
