@@ -24,10 +24,22 @@ public final class AtomicFiles {
     /** Writes the content of a file to an open channel. */
     @FunctionalInterface
     public interface Body {
+        /**
+         * Writes the whole content.
+         *
+         * @param channel the temporary file, open for writing at position 0
+         * @throws IOException when writing fails; the target is then left as it was
+         */
         void writeTo(FileChannel channel) throws IOException;
     }
 
-    /** Replaces {@code target} with what {@code body} writes, creating missing parent directories. */
+    /**
+     * Replaces a file with what a body writes, creating missing parent directories.
+     *
+     * @param target the file to replace (or create)
+     * @param body   writes the new content
+     * @throws IOException when the file cannot be written; the target is then unchanged
+     */
     public static void write(Path target, Body body) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
@@ -52,7 +64,13 @@ public final class AtomicFiles {
         }
     }
 
-    /** Replaces {@code target} with {@code bytes}. */
+    /**
+     * Replaces a file with some bytes.
+     *
+     * @param target the file to replace (or create)
+     * @param bytes  the new content
+     * @throws IOException when the file cannot be written; the target is then unchanged
+     */
     public static void write(Path target, byte[] bytes) throws IOException {
         write(target, ch -> {
             ByteBuffer b = ByteBuffer.wrap(bytes);
@@ -63,6 +81,9 @@ public final class AtomicFiles {
     /**
      * Deletes the temporary files that writes of {@code target} left behind when their process was killed
      * before the rename. Only for targets a single process writes (a run's checkpoint).
+     *
+     * @param target the file whose leftover temporary files to delete
+     * @throws IOException when the directory cannot be listed or a file cannot be deleted
      */
     public static void deleteLeftovers(Path target) throws IOException {
         Path absolute = target.toAbsolutePath();

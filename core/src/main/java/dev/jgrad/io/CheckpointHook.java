@@ -28,7 +28,17 @@ public final class CheckpointHook implements StepHook {
     private long written;
     private EarlyStopping stopping;
 
-    /** @param every steps between checkpoints; 0 writes one only at the end of each epoch */
+    /**
+     * A hook writing checkpoints into a directory.
+     *
+     * @param dir       the directory that holds the run's one checkpoint file
+     * @param every     steps between checkpoints; 0 writes one only at the end of each epoch
+     * @param model     the model trained
+     * @param optimizer the optimizer over its parameters
+     * @param metadata  stored in every checkpoint beside the position (model description, training options)
+     * @param guard     checks the loss after every step and the gradients before each checkpoint
+     * @throws IllegalArgumentException when {@code every} is negative
+     */
     public CheckpointHook(Path dir, int every, Module model, Optimizer optimizer, Map<String, String> metadata, DivergenceGuard guard) {
         if (every < 0) throw new IllegalArgumentException("--checkpoint-every must not be negative, got " + every);
         this.dir = dir;
@@ -57,13 +67,18 @@ public final class CheckpointHook implements StepHook {
         written++;
     }
 
-    /** Saves {@code stopping}'s state (best metric and weights, patience used) with each checkpoint. */
+    /**
+     * Saves early stopping's state (best metric and weights, patience used) with each checkpoint.
+     *
+     * @param stopping the run's early stopping
+     * @return this hook
+     */
     public CheckpointHook withEarlyStopping(EarlyStopping stopping) {
         this.stopping = stopping;
         return this;
     }
 
-    /** Checkpoints written by this hook. */
+    /** {@return the number of checkpoints written by this hook} */
     public long written() {
         return written;
     }

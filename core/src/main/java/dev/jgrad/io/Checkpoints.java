@@ -24,7 +24,9 @@ import java.util.Map;
  * and the epoch ({@link dev.jgrad.train.Trainer#epochOrder}).
  */
 public final class Checkpoints {
+    /** The checkpoint's file name in its directory. */
     public static final String FILE_NAME = "checkpoint.safetensors";
+    /** The prefix of the model's tensor names in the file. */
     public static final String MODEL = "model.";
     static final String OPTIMIZER = "optimizer.";
     static final String EPOCH = "jgrad.checkpoint.epoch";
@@ -44,10 +46,22 @@ public final class Checkpoints {
 
     private Checkpoints() {}
 
+    /**
+     * Where a directory's checkpoint is.
+     *
+     * @param dir the checkpoint directory
+     * @return the checkpoint file's path in it
+     */
     public static Path file(Path dir) {
         return dir.resolve(FILE_NAME);
     }
 
+    /**
+     * Whether a directory holds a checkpoint.
+     *
+     * @param dir the checkpoint directory
+     * @return whether its checkpoint file exists
+     */
     public static boolean exists(Path dir) {
         return Files.isRegularFile(file(dir));
     }
@@ -56,13 +70,30 @@ public final class Checkpoints {
      * Writes the checkpoint, replacing the previous one atomically; {@code metadata} is stored beside the
      * position. Refuses (throwing {@link TrainingDivergedException}) when any value is not finite, so the
      * last good checkpoint is never replaced by a diverged one.
+     *
+     * @param dir       the checkpoint directory (created when missing)
+     * @param model     the model trained
+     * @param optimizer the optimizer over its parameters
+     * @param position  where the run stands
+     * @param metadata  stored beside the position (model description, training options)
+     * @throws IOException when the file cannot be written; the previous checkpoint is then kept
      */
     public static void write(Path dir, Module model, Optimizer optimizer, TrainingPosition position, Map<String, String> metadata)
             throws IOException {
         write(dir, model, optimizer, null, position, metadata);
     }
 
-    /** As {@link #write(Path, Module, Optimizer, TrainingPosition, Map)}, with the state of early stopping (may be null). */
+    /**
+     * As {@link #write(Path, Module, Optimizer, TrainingPosition, Map)}, with the state of early stopping.
+     *
+     * @param dir       the checkpoint directory (created when missing)
+     * @param model     the model trained
+     * @param optimizer the optimizer over its parameters
+     * @param stopping  the run's early stopping, or null
+     * @param position  where the run stands
+     * @param metadata  stored beside the position (model description, training options)
+     * @throws IOException when the file cannot be written; the previous checkpoint is then kept
+     */
     public static void write(Path dir, Module model, Optimizer optimizer, EarlyStopping stopping, TrainingPosition position,
                              Map<String, String> metadata) throws IOException {
         Map<String, HostArray> tensors = new LinkedHashMap<>();
@@ -95,7 +126,14 @@ public final class Checkpoints {
         Safetensors.write(file(dir), tensors, meta);
     }
 
-    /** Reads the checkpoint in {@code dir}; a missing or malformed one is a {@link DataFormatException}. */
+    /**
+     * Reads the checkpoint in a directory.
+     *
+     * @param dir the checkpoint directory
+     * @return the run's state
+     * @throws DataFormatException when the checkpoint is missing or malformed
+     * @throws IOException when it cannot be read
+     */
     public static Checkpoint read(Path dir) throws IOException {
         Path f = file(dir);
         if (!Files.isRegularFile(f)) {

@@ -2,8 +2,18 @@ package dev.jgrad.io;
 
 import java.util.Arrays;
 
-/** A float32 array on the host with its shape, row-major: what a file holds for one named tensor. */
+/**
+ * A float32 array on the host with its shape, row-major: what a file holds for one named tensor.
+ *
+ * @param shape  the dimensions (copied), each 0 or more
+ * @param values the values, row-major; exactly as many as the shape has elements
+ */
 public record HostArray(int[] shape, float[] values) {
+    /**
+     * Checks the shape against the values.
+     *
+     * @throws IllegalArgumentException when a dimension is negative or the values' count is not the shape's
+     */
     public HostArray {
         shape = shape.clone();
         long n = 1;
@@ -16,11 +26,13 @@ public record HostArray(int[] shape, float[] values) {
         }
     }
 
+    /** {@return a copy of the dimensions} */
     @Override
     public int[] shape() {
         return shape.clone();
     }
 
+    /** {@return the shape as text, e.g. {@code [10, 64]}} */
     public String shapeString() {
         return Arrays.toString(shape);
     }

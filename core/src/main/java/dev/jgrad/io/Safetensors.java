@@ -59,13 +59,29 @@ public final class Safetensors {
 
     // ---- reading ----------------------------------------------------------------------------------
 
+    /**
+     * Reads and checks a whole safetensors file (F32 tensors only).
+     *
+     * @param file the file
+     * @return its tensors and metadata
+     * @throws DataFormatException when the file is not a well-formed safetensors file of F32 tensors; the message
+     *                             names the file and the problem
+     * @throws IOException when the file cannot be read
+     */
     public static SafetensorsFile read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(ch, ch.size(), file.toString());
         }
     }
 
-    /** Reads a file held in memory; {@code source} names it in messages. */
+    /**
+     * Reads and checks a safetensors file held in memory.
+     *
+     * @param bytes  the file's content
+     * @param source names it in messages
+     * @return its tensors and metadata
+     * @throws DataFormatException when the bytes are not a well-formed safetensors file of F32 tensors
+     */
     public static SafetensorsFile decode(byte[] bytes, String source) throws DataFormatException {
         try {
             return read(Channels.newChannel(new ByteArrayInputStream(bytes)), bytes.length, source);
@@ -313,13 +329,26 @@ public final class Safetensors {
 
     // ---- writing ----------------------------------------------------------------------------------
 
-    /** Writes F32 tensors and metadata to {@code file} atomically (see {@link AtomicFiles}). */
+    /**
+     * Writes F32 tensors and metadata to a file atomically (see {@link AtomicFiles}).
+     *
+     * @param file     the file to replace (or create)
+     * @param tensors  the tensors by name, written in this order
+     * @param metadata string entries for {@code __metadata__}; empty for none
+     * @throws IOException when the file cannot be written; it is then unchanged
+     */
     public static void write(Path file, Map<String, HostArray> tensors, Map<String, String> metadata) throws IOException {
         byte[] header = header(tensors, metadata);
         AtomicFiles.write(file, ch -> writeTo(ch, header, tensors));
     }
 
-    /** The bytes {@link #write} would put in a file. */
+    /**
+     * Encodes tensors and metadata as a safetensors file in memory.
+     *
+     * @param tensors  the tensors by name, written in this order
+     * @param metadata string entries for {@code __metadata__}; empty for none
+     * @return the bytes {@link #write} would put in a file
+     */
     public static byte[] encode(Map<String, HostArray> tensors, Map<String, String> metadata) {
         byte[] header = header(tensors, metadata);
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -17,7 +17,12 @@ import java.util.Map;
 public final class StateDicts {
     private StateDicts() {}
 
-    /** Copies every tensor to the host, keeping the names and their order. */
+    /**
+     * Copies every tensor to the host, keeping the names and their order.
+     *
+     * @param state named tensors, e.g. {@link dev.jgrad.nn.Module#stateDict()}
+     * @return their values, by the same names, in the same order
+     */
     public static Map<String, HostArray> toHost(Map<String, Tensor> state) {
         Map<String, HostArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : state.entrySet()) out.put(e.getKey(), new HostArray(e.getValue().shape(), e.getValue().toArray()));
@@ -27,6 +32,8 @@ public final class StateDicts {
     /**
      * Overwrites each tensor of {@code target} with the array of the same name in {@code source}.
      *
+     * @param target the tensors to overwrite, by name
+     * @param arrays the values to load, by name; exactly {@code target}'s names and shapes
      * @param source names the file in messages
      * @param what   names the receiver in messages ("model linear(64->10)", "optimizer")
      * @throws DataFormatException one line listing the missing, unexpected and mis-shaped names
@@ -54,7 +61,12 @@ public final class StateDicts {
         for (Map.Entry<String, Tensor> e : target.entrySet()) e.getValue().copyFrom(arrays.get(e.getKey()).values());
     }
 
-    /** The first name (in map order) whose values include NaN or an infinity, or null when all are finite. */
+    /**
+     * Finds a non-finite value.
+     *
+     * @param arrays named arrays
+     * @return the first name (in map order) whose values include NaN or an infinity, or null when all are finite
+     */
     public static String firstNonFinite(Map<String, HostArray> arrays) {
         for (Map.Entry<String, HostArray> e : arrays.entrySet()) {
             for (float v : e.getValue().values()) if (!Float.isFinite(v)) return e.getKey();
