@@ -59,10 +59,21 @@ public final class BenchChart {
 
     /** Writes the chart of {@code report} to {@code file} atomically. */
     public static void write(BenchReport report, Path file) throws IOException {
-        Format format = Format.of(file);
+        Format.of(file);
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
         List<JFreeChart> charts = charts(report);
         if (charts.isEmpty()) throw new IllegalArgumentException("nothing to chart: the report has no results");
+        write(charts, file);
+    }
+
+    /**
+     * Draws {@code charts} stacked, each {@value #WIDTH} wide and {@value #PANEL_HEIGHT} high, into {@code file}
+     * atomically, as SVG or PNG by its extension ({@link Format#of}). Other charts of jgrad (training curves) are
+     * written through here so that every image has the same size and format handling.
+     */
+    public static void write(List<JFreeChart> charts, Path file) throws IOException {
+        Format format = Format.of(file);
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
         int height = PANEL_HEIGHT * charts.size();
         byte[] bytes;
         if (format == Format.SVG) {

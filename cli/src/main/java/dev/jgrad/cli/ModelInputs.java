@@ -1,6 +1,9 @@
 package dev.jgrad.cli;
 
-/** Checks that data fits a saved model before it is run: feature count and label range. */
+import dev.jgrad.data.Dataset;
+import dev.jgrad.train.Task;
+
+/** Checks that data fits a saved model before it is run: feature count, and the label range or target width of its task. */
 final class ModelInputs {
     private ModelInputs() {}
 
@@ -15,6 +18,20 @@ final class ModelInputs {
                 throw new Errors.UserInputException(source + ": example " + (i + 1) + " has label " + labels[i] + " but the model has "
                         + d.classes() + " classes");
             }
+        }
+    }
+
+    /** {@code data} (already read for {@code task}) fits the model: features, and labels or target width. */
+    static void check(SavedModel.Description d, Task task, Dataset data, String source) {
+        try {
+            task.check(data);
+        } catch (IllegalArgumentException e) {
+            throw new Errors.UserInputException(source + ": " + e.getMessage());
+        }
+        check(d, data.featureCount(), task == Task.CLASSIFY ? data.labels() : null, source);
+        if ((task == Task.REGRESS || task == Task.MULTILABEL) && data.targets().width() != d.classes()) {
+            throw new Errors.UserInputException(source + ": examples have " + data.targets().width() + " targets but the model has "
+                    + d.classes() + " outputs");
         }
     }
 }

@@ -1,14 +1,17 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.autograd.GradMode;
-import dev.jgrad.device.Device;
 import dev.jgrad.data.CsvReader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.IdxReader;
-import dev.jgrad.nn.Module;
+import dev.jgrad.data.Targets;
+import dev.jgrad.device.Device;
 import dev.jgrad.internal.DeviceMemory;
-import dev.jgrad.tensor.Scope;
-import dev.jgrad.tensor.Tensor;
+import dev.jgrad.metrics.MultiLabelMetrics;
+import dev.jgrad.metrics.RegressionMetrics;
+import dev.jgrad.nn.Module;
+import dev.jgrad.train.Prediction;
+import dev.jgrad.train.Predictor;
+import dev.jgrad.train.Task;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,23 +26,30 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code jgrad predict}: runs a saved model on the examples of a file and prints one line per example, the
- * predicted class (or the logits). The file is an IDX image file (MNIST format) or a CSV file in the
- * training format (features, then the label, which is used only to report the accuracy on stderr).
+ * {@code jgrad predict}: runs a saved model on the examples of a file and prints one line per example, what its
+ * task produces: the class (or the logits, or probabilities), the 0/1 answers of a multi-label model, the values
+ * of a regression in the targets' original units, or an autoencoder's reconstruction. The file is an IDX image
+ * file (MNIST format) or a CSV file, either with the columns of the training data (its targets are then used only
+ * to report the model's metrics on stderr) or with the features only.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Predict the class of every example in INPUT (IDX images, or CSV of features then label) with a saved model.")
+        description = "Predict every example in INPUT (IDX images, or CSV as for training, with or without the target columns) with a saved model.")
 final class PredictCommand implements Callable<Integer> {
-    private static final int BATCH = 1000;
-
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "The saved model (.safetensors).")
     Path model;
 
     @Parameters(index = "0", paramLabel = "INPUT", description = "IDX image file (plain or gzipped) or CSV file.")
     Path input;
 
-    @Option(names = "--logits", description = "Print each example's logits (comma-separated) instead of its class.")
+    @Option(names = "--logits", description = "Classifiers and multi-label models: print each example's logits (comma-separated).")
     boolean logits;
+
+    @Option(names = "--probabilities", description = "Classifiers and multi-label models: print each example's probabilities (softmax, or one sigmoid per label).")
+    boolean probabilities;
+
+    @Option(names = "--save-reconstructions", paramLabel = "FILE.png",
+            description = "Autoencoders on square images: write a PNG grid of the first inputs beside their reconstructions.")
+    Path reconstructions;
 
     @Mixin
     DeviceOptions deviceOptions = new DeviceOptions();
@@ -47,53 +57,99 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         deviceOptions.validate();
+        if (logits && probabilities) throw new IllegalArgumentException("--logits and --probabilities cannot be combined");
         SavedModel.Loaded saved = SavedModel.read(model);
-        Examples ex = readExamples(input);
-        ModelInputs.check(saved.description(), ex.features, ex.labels, input.toString());
-        PrintStream out = System.out;
-        int correct = 0;
-        try (Device dev = deviceOptions.open(line -> {}); GradMode g = GradMode.noGrad()) {
+        TaskSetup setup = saved.setup();
+        Task task = setup.task();
+        if ((logits || probabilities) && task != Task.CLASSIFY && task != Task.MULTILABEL) {
+            throw new Errors.UserInputException((logits ? "--logits" : "--probabilities") + " is for classifiers; " + model + " was trained to "
+                    + task.label());
+        }
+        if (reconstructions != null && task != Task.AUTOENCODE) {
+            throw new Errors.UserInputException("--save-reconstructions is for autoencoders; " + model + " was trained to " + task.label());
+        }
+        Dataset ex = readExamples(input, setup, saved.description().inputs());
+        if (ex.targets().kind() == Targets.Kind.NONE) {
+            ModelInputs.check(saved.description(), ex.featureCount(), null, input.toString());
+        } else {
+            ModelInputs.check(saved.description(), task, ex, input.toString());
+        }
+        Prediction p;
+        try (Device dev = deviceOptions.open(line -> {})) {
             Module net = saved.instantiate(dev);
-            net.eval();
-            StringBuilder line = new StringBuilder();
-            for (int from = 0; from < ex.count; from += BATCH) {
-                int rows = Math.min(BATCH, ex.count - from);
-                try (Scope scope = Scope.open()) {
-                    float[] x = new float[rows * ex.features];
-                    System.arraycopy(ex.values, from * ex.features, x, 0, x.length);
-                    float[] z = net.forward(Tensor.of(dev, x, rows, ex.features)).toArray();
-                    int classes = z.length / rows;
-                    for (int r = 0; r < rows; r++) {
-                        int best = 0;
-                        for (int c = 1; c < classes; c++) if (z[r * classes + c] > z[r * classes + best]) best = c;
-                        if (ex.labels != null && best == ex.labels[from + r]) correct++;
-                        line.setLength(0);
-                        if (logits) {
-                            for (int c = 0; c < classes; c++) line.append(c == 0 ? "" : ",").append(z[r * classes + c]);
-                        } else {
-                            line.append(best);
-                        }
-                        out.println(line);
-                    }
-                }
-            }
+            p = new Predictor(net, dev, task, saved.normalization()).predict(ex.features(), ex.size());
             DeviceMemory.release(dev);
         }
-        if (ex.labels != null && ex.count > 0) {
-            System.err.printf(Locale.ROOT, "accuracy %.2f%% on %d labelled examples%n", 100.0 * correct / ex.count, ex.count);
+        print(p, System.out);
+        report(p, ex);
+        if (reconstructions != null) {
+            int drawn = ReconstructionGrid.write(reconstructions, ex.features(), p.outputs(), ex.size(), ex.featureCount());
+            System.err.printf(Locale.ROOT, "wrote %d inputs beside their reconstructions to %s%n", drawn, reconstructions);
         }
         return 0;
     }
 
-    private record Examples(int count, int features, float[] values, int[] labels) {}
+    private void print(Prediction p, PrintStream out) {
+        int[] classes = p.task() == Task.CLASSIFY && !logits && !probabilities ? p.classes() : null;
+        float[][] probs = probabilities ? p.probabilities() : null;
+        boolean[][] answers = p.task() == Task.MULTILABEL && !logits && !probabilities ? p.labels() : null;
+        StringBuilder line = new StringBuilder();
+        for (int r = 0; r < p.rows(); r++) {
+            line.setLength(0);
+            if (classes != null) {
+                line.append(classes[r]);
+            } else if (probs != null) {
+                for (int j = 0; j < p.width(); j++) line.append(j == 0 ? "" : ",").append(probs[r][j]);
+            } else if (answers != null) {
+                for (int j = 0; j < p.width(); j++) line.append(j == 0 ? "" : ",").append(answers[r][j] ? 1 : 0);
+            } else {
+                for (int j = 0; j < p.width(); j++) line.append(j == 0 ? "" : ",").append(p.outputs()[r * p.width() + j]);
+            }
+            out.println(line);
+        }
+    }
 
-    private static Examples readExamples(Path file) throws IOException {
+    /** With targets in the input: the model's main figures on them, on stderr (stdout stays one line per example). */
+    private static void report(Prediction p, Dataset ex) {
+        switch (p.task()) {
+            case CLASSIFY -> {
+                if (!(ex.targets() instanceof Targets.Classes c) || ex.size() == 0) return;
+                int[] best = p.classes();
+                int correct = 0;
+                for (int i = 0; i < best.length; i++) if (best[i] == c.labels()[i]) correct++;
+                System.err.printf(Locale.ROOT, "accuracy %.2f%% on %d labelled examples%n", 100.0 * correct / ex.size(), ex.size());
+            }
+            case MULTILABEL -> {
+                if (!(ex.targets() instanceof Targets.Values v)) return;
+                MultiLabelMetrics m = new MultiLabelMetrics(v.width());
+                m.addLogits(v.values(), p.outputs(), p.rows());
+                System.err.printf(Locale.ROOT, "exact match %.4f, micro f1 %.4f on %d labelled examples%n", m.exactMatch(), m.microF1(), ex.size());
+            }
+            case REGRESS -> {
+                if (!(ex.targets() instanceof Targets.Values v)) return;
+                RegressionMetrics m = RegressionMetrics.of(v.width(), v.values(), p.outputs());
+                System.err.printf(Locale.ROOT, "rmse %.6g, mae %.6g, r2 %.4f on %d examples with targets%n", m.rmse(), m.mae(), m.r2(), ex.size());
+            }
+            case AUTOENCODE -> {
+                RegressionMetrics m = RegressionMetrics.of(ex.featureCount(), ex.features(), p.outputs());
+                System.err.printf(Locale.ROOT, "reconstruction mse %.6g on %d examples%n", m.mse(), ex.size());
+            }
+        }
+    }
+
+    /**
+     * IDX images, or a CSV file: with only the model's features per row it is read as features, else with the
+     * training data's layout (its label or target columns).
+     */
+    private static Dataset readExamples(Path file, TaskSetup setup, int inputs) throws IOException {
         if (isIdx(file)) {
             IdxReader.Images images = IdxReader.readImages(file);
-            return new Examples(images.count(), images.rows() * images.columns(), images.pixels(), null);
+            int features = images.rows() * images.columns();
+            return new Dataset(String.valueOf(file.getFileName()), images.pixels(), images.count(), features, new Targets.None());
         }
-        Dataset d = CsvReader.read(file);
-        return new Examples(d.size(), d.featureCount(), d.features(), d.labels());
+        Dataset all = CsvReader.read(file, dev.jgrad.data.CsvFormat.featuresOnly().scaled(setup.csvFormat().scaleFeatures()));
+        if (all.featureCount() == inputs || setup.task() == Task.AUTOENCODE) return all;
+        return CsvReader.read(file, setup.csvFormat());
     }
 
     /** IDX by the image magic number, or (gzipped) by the MNIST file name. */

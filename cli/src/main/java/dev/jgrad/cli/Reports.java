@@ -4,6 +4,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import dev.jgrad.device.DeviceInfo;
 import dev.jgrad.io.AtomicFiles;
 import dev.jgrad.train.EpochStats;
+import dev.jgrad.train.TrainingHistory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,12 +19,16 @@ import java.util.Map;
 final class Reports {
     private Reports() {}
 
-    static void writeTrainReport(Path file, DeviceInfo device, TrainCommand cmd, List<EpochStats> history) throws IOException {
+    static void writeTrainReport(Path file, DeviceInfo device, TrainCommand cmd, TrainingHistory history) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("device", device.id());
         root.put("device_name", device.name());
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("data", cmd.data);
+        config.put("task", cmd.taskSetup().task().label());
+        config.put("loss", cmd.taskSetup().lossFunction().name());
+        if (cmd.targetCols != null) config.put("target_cols", cmd.targetCols);
+        config.put("standardize", cmd.standardize);
         config.put("model", cmd.model);
         config.put("activation", cmd.activation);
         config.put("epochs", cmd.epochs);
@@ -36,14 +41,19 @@ final class Reports {
         config.put("tf32", cmd.deviceOptions.tf32);
         config.put("dataset_on_device", cmd.datasetOnDevice);
         root.put("config", config);
+        root.put("main_metric", history.mainMetric());
         List<Object> epochs = new ArrayList<>();
         for (EpochStats s : history) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("epoch", s.epoch());
             e.put("loss", s.loss());
             e.put("train_samples_per_sec", s.trainSamplesPerSec());
+            e.put("lr", s.lr());
             e.put("test_loss", s.testLoss());
-            e.put("test_accuracy", s.testAccuracy());
+            for (Map.Entry<String, Double> m : s.testMetrics().entrySet()) {
+                if (!m.getKey().equals("loss")) e.put("test_" + m.getKey(), m.getValue());
+            }
+            for (Map.Entry<String, Double> m : s.trainMetrics().entrySet()) e.put("train_" + m.getKey(), m.getValue());
             e.put("seconds", s.seconds());
             epochs.add(e);
         }

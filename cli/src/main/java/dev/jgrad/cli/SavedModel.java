@@ -2,6 +2,7 @@ package dev.jgrad.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.jgrad.data.DataFormatException;
+import dev.jgrad.data.Normalization;
 import dev.jgrad.io.Checkpoints;
 import dev.jgrad.io.HostArray;
 import dev.jgrad.io.ModelFiles;
@@ -46,8 +47,21 @@ final class SavedModel {
         }
     }
 
-    /** A model read from a file: its description, training options and weights (not yet on a device). */
-    record Loaded(Path file, Description description, Map<String, Object> config, Map<String, HostArray> weights) {
+    /**
+     * A model read from a file: its description, training options, standardization and weights (not yet on a
+     * device).
+     */
+    record Loaded(Path file, Description description, Map<String, Object> config, Normalization normalization,
+                  Map<String, HostArray> weights) {
+        /** The task, loss and data layout it was trained with. */
+        TaskSetup setup() throws DataFormatException {
+            try {
+                return TaskSetup.fromConfig(config);
+            } catch (IllegalArgumentException e) {
+                throw new DataFormatException(file + ": saved training options: " + e.getMessage());
+            }
+        }
+
         /** Builds the model on {@code device} and copies the weights in. */
         Module instantiate(dev.jgrad.device.Device device) throws DataFormatException {
             Module net = description.build();
@@ -79,7 +93,7 @@ final class SavedModel {
      * Options of {@code jgrad train} that say where or how to run, not what is trained: not saved, and free
      * to change when a run is resumed ({@code --epochs} is saved, and may be raised to train longer).
      */
-    static final Set<String> RUN_OPTIONS = Set.of("--device", "--threads", "--report", "--save", "--init", "--checkpoint-dir",
+    static final Set<String> RUN_OPTIONS = Set.of("--device", "--threads", "--report", "--chart", "--save", "--init", "--checkpoint-dir",
             "--checkpoint-every", "--resume", "--epochs", "--help", "--version", "--verbose");
 
     static Map<String, String> metadata(TrainCommand cmd, Module net, int inputs, int classes) {
@@ -147,7 +161,7 @@ final class SavedModel {
                 if (e.getKey().startsWith(Checkpoints.MODEL)) weights.put(e.getKey().substring(Checkpoints.MODEL.length()), e.getValue());
             }
         }
-        return new Loaded(file, describe(meta, file), config(meta, file), weights);
+        return new Loaded(file, describe(meta, file), config(meta, file), Normalization.fromMetadata(meta, file.toString()), weights);
     }
 
     static Description describe(Map<String, String> meta, Path source) throws DataFormatException {

@@ -2,7 +2,9 @@ package dev.jgrad.cli;
 
 import dev.jgrad.device.Device;
 import dev.jgrad.device.DeviceOutOfMemoryException;
+import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Datasets;
+import dev.jgrad.data.Normalization;
 import dev.jgrad.data.Split;
 import dev.jgrad.io.Checkpoint;
 import dev.jgrad.nn.ModelSpec;
@@ -20,12 +22,17 @@ import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.ValidationSplit;
 import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.train.EpochStats;
+import dev.jgrad.train.LossFunction;
+import dev.jgrad.train.Task;
 import dev.jgrad.train.Trainer;
+import dev.jgrad.train.TrainingHistory;
 import dev.jgrad.train.TrainingDivergedException;
 import dev.jgrad.train.TrainingListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -33,9 +40,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code jgrad train}: trains a classifier and reports loss, throughput and test accuracy per epoch. */
+/** {@code jgrad train}: trains a model for a task and reports loss, throughput and the task's test metric per epoch. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a classifier on a dataset and evaluate it after every epoch.")
+        description = "Train a model (a classifier by default) on a dataset and evaluate it after every epoch.")
 final class TrainCommand implements Callable<Integer> {
 
     enum OptimizerName { sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad }
@@ -43,6 +50,23 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "digits", paramLabel = "DATA",
             description = "digits (embedded, default), fashion-mnist (Debian's dataset-fashion-mnist), a folder of IDX files, or a CSV file (features then label).")
     String data;
+
+    @Option(names = "--task", defaultValue = "classify", paramLabel = "TASK",
+            description = "classify (default), multilabel (0/1 target columns), regress (value target columns) or autoencode (the input is the target).")
+    String task;
+
+    @Option(names = "--loss", paramLabel = "LOSS",
+            description = "cross_entropy, bce_with_logits, mse, l1, huber or huber:DELTA (default per task: cross_entropy, bce_with_logits, mse, mse).")
+    String loss;
+
+    @Option(names = "--target-cols", paramLabel = "COLS",
+            description = "CSV target columns, comma-separated: 0-based indices (-1 is the last) or header names (default: the last column).")
+    String targetCols;
+
+    @Option(names = "--standardize",
+            description = "Standardize features (and regression targets) with the mean and std of the training split; saved with the model,"
+                    + " applied by eval and predict; metrics in original units. CSV features are then not scaled by their largest value.")
+    boolean standardize;
 
     @Option(names = "--model", defaultValue = "mlp:512,256", paramLabel = "SPEC",
             description = "mlp:H1,H2,... hidden layer sizes (default ${DEFAULT-VALUE}), or layers joined by '-': "
@@ -78,20 +102,25 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions deviceOptions = new DeviceOptions();
 
-    // issue 5: off by default on every device; see README ("--dataset-on-device") for why not on for GPUs
     @Option(names = "--dataset-on-device",
             description = "Keep the training set on the device: upload it once, then each step uploads only the batch's row numbers "
                     + "and gathers the batch there. Same results bit for bit; a smaller upload per step for device memory the size "
                     + "of the training set. Where it does not fit, batches are gathered on the host, with a note. Off by default.")
     boolean datasetOnDevice;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report: the device and, per epoch, loss, train_samples_per_sec, test_accuracy.")
+    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report: the device, the configuration and the history: per epoch loss, test loss and metrics, lr, samples/s.")
     Path report;
+
+    @Option(names = "--chart", paramLabel = "FILE", description = "Draw the training curves (loss and the task's main metric, train beside test) to FILE.svg or FILE.png.")
+    Path chart;
+
+    @Spec
+    CommandSpec commandSpec;
 
     @Mixin
     PersistenceOptions persistence = new PersistenceOptions();
 
-    // ---- issue 7: schedule, regularization, clipping, early stopping ----------------------------------
+    // ---- schedule, regularization, clipping, early stopping ----------------------------------
 
     @Option(names = "--schedule", defaultValue = "constant", paramLabel = "SPEC",
             description = "Learning-rate schedule, updated every step: constant, step:EPOCHS[,GAMMA], exp:GAMMA, cosine:EPOCHS[,MIN_LR], "
@@ -114,7 +143,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Stop when the validation metric has not improved for PATIENCE epochs, and keep the best epoch's weights.")
     Integer patience;
 
-    @Option(names = "--early-stopping-metric", defaultValue = "loss", description = "loss or accuracy (default ${DEFAULT-VALUE}).")
+    @Option(names = "--early-stopping-metric", defaultValue = "loss",
+            description = "loss or a task metric: accuracy, macro_f1, micro_f1, exact_match, mse, rmse, mae, r2 (default ${DEFAULT-VALUE}).")
     String stoppingMetric;
 
     @Option(names = "--validation-split", paramLabel = "FRACTION",
@@ -126,28 +156,36 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint resumed = persistence.resumeInto(this);
         validate();
         persistence.validate();
-        Split split = Datasets.load(data);
-        int classes = Math.max(split.train().classes(), split.test().classes());
+        TaskSetup setup = taskSetup();
+        Task kind = setup.task();
+        Split split = Datasets.load(data, setup.csvFormat());
+        kind.check(split.train());
+        int outputs = kind == Task.CLASSIFY ? Math.max(split.train().classes(), split.test().classes()) : kind.outputs(split.train());
+        if (kind == Task.AUTOENCODE && resumed == null && !matched("--model")) model = autoencoderModel(split.train().featureCount());
         Double holdOut = validationSplit != null ? validationSplit : patience != null ? Double.valueOf(0.1) : null;
         Split fitting = holdOut == null ? split : ValidationSplit.of(split.train(), holdOut, seed);
-        Module net = buildModel(split.train().featureCount(), classes);
+        Normalization normalization = standardize ? Normalization.fit(fitting.train(), true, kind == Task.REGRESS) : Normalization.NONE;
+        Module net = buildModel(split.train().featureCount(), outputs);
         try (Device dev = deviceOptions.open(line -> System.out.println(line))) {
             net.to(dev, seed);
             Optimizer opt = buildOptimizer(net);
-            System.out.printf(Locale.ROOT, "data: %s, %d train / %d test examples, %d features, %d classes%n", data,
-                    split.train().size(), split.test().size(), split.train().featureCount(), split.train().classes());
-            System.out.printf(Locale.ROOT, "model: %s (%,d parameters); optimizer %s lr %s; batch %d; seed %d%n",
-                    net.describe(), net.parameterCount(), optimizer, opt.lr(), batch, seed);
-            Trainer trainer = new Trainer(net, opt, dev, batch, seed).datasetOnDevice(datasetOnDevice);
+            System.out.printf(Locale.ROOT, "data: %s, %d train / %d test examples, %d features, %s%n", data,
+                    split.train().size(), split.test().size(), split.train().featureCount(), describeTargets(kind, split.train(), outputs));
+            System.out.printf(Locale.ROOT, "model: %s (%,d parameters); task %s, loss %s; optimizer %s lr %s; batch %d; seed %d%s%n",
+                    net.describe(), net.parameterCount(), kind.label(), setup.lossFunction().name(), optimizer, opt.lr(), batch, seed,
+                    normalization.isNone() ? "" : kind == Task.REGRESS ? "; features and targets standardized" : "; features standardized");
+            Trainer trainer = new Trainer(net, opt, dev, batch, seed).datasetOnDevice(datasetOnDevice).task(kind)
+                    .loss(setup.lossFunction()).normalization(normalization).evaluateTrainingSet(chart != null);
             EarlyStopping stopping = configureTraining(trainer, net, opt);
             if (holdOut != null) {
                 System.out.printf(Locale.ROOT, "validation: %d of the training examples held out; each epoch is evaluated on them%n",
                         fitting.test().size());
             }
-            Map<String, String> metadata = SavedModel.metadata(this, net, split.train().featureCount(), classes);
+            Map<String, String> metadata = SavedModel.metadata(this, net, split.train().featureCount(), outputs);
+            metadata.putAll(normalization.metadata());
             persistence.attach(trainer, net, opt, dev, resumed, metadata);
-            List<EpochStats> history;
-            try (ProgressDisplay progress = ProgressDisplay.forConsole(epochs)) {
+            TrainingHistory history;
+            try (ProgressDisplay progress = ProgressDisplay.forConsole(epochs, kind)) {
                 history = trainer.fit(fitting.train(), fitting.test(), epochs, printingNotes(progress));
             } catch (DeviceOutOfMemoryException e) {
                 Errors.UserInputException oom = PersistenceOptions.outOfMemory(e, batch);
@@ -164,9 +202,13 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (holdOut != null && split.test().size() > 0) {
                 Evaluation test = trainer.evaluate(split.test());
-                System.out.printf(Locale.ROOT, "test: loss %.4f, accuracy %.2f%%%n", test.loss(), 100 * test.accuracy());
+                System.out.println("test: " + ProgressDisplay.summary(test.metrics(), kind));
             }
             if (report != null) Reports.writeTrainReport(report, dev.info(), this, history);
+            if (chart != null) {
+                TrainingChart.write(history, chart, data);
+                System.out.println("wrote the training curves to " + chart);
+            }
             persistence.save(net, metadata);
             DeviceMemory.release(dev);
         } catch (DeviceOutOfMemoryException e) {
@@ -216,6 +258,38 @@ final class TrainCommand implements Callable<Integer> {
         }
         EarlyStopping.Metric.named(stoppingMetric);
         LrSchedule.parse(schedule);
+        TaskSetup setup = taskSetup();
+        setup.lossFunction();
+        setup.csvFormat();
+        String watched = EarlyStopping.Metric.named(stoppingMetric).name();
+        if (!watched.equals("loss") && !setup.task().metrics().contains(watched)) {
+            throw new IllegalArgumentException("--early-stopping-metric " + stoppingMetric + " is not reported for --task " + setup.task().label()
+                    + "; use loss or one of " + String.join(", ", setup.task().metrics()));
+        }
+        if (chart != null) dev.jgrad.bench.BenchChart.Format.of(chart);
+    }
+
+    TaskSetup taskSetup() {
+        return new TaskSetup(Task.named(task), loss, targetCols, standardize);
+    }
+
+    /** The network {@code --task autoencode} trains when no --model is given: 256-64-256 with ReLU, a sigmoid output. */
+    static String autoencoderModel(int features) {
+        return "dense(256)-relu-dense(64)-relu-dense(256)-relu-dense(" + features + ")-sigmoid";
+    }
+
+    private boolean matched(String option) {
+        return commandSpec != null && commandSpec.commandLine() != null && commandSpec.commandLine().getParseResult() != null
+                && commandSpec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    private static String describeTargets(Task task, Dataset train, int outputs) {
+        return switch (task) {
+            case CLASSIFY -> outputs + " classes";
+            case MULTILABEL -> outputs + " labels";
+            case REGRESS -> outputs + " target" + (outputs == 1 ? "" : "s");
+            case AUTOENCODE -> "reconstructed";
+        };
     }
 
     /** Schedule, penalties, clipping and early stopping on {@code trainer}; returns the early stopping, if any. */
