@@ -39,18 +39,19 @@ public class Activation extends Module {
     }
 
     /**
-     * Parses an activation name as the CLI takes it, with PyTorch's default parameter.
+     * The activation layer of {@link Layers} named {@code name}, with its default argument.
      *
-     * @param name relu, leaky_relu, elu, gelu, sigmoid, tanh or identity; case-insensitive, {@code -} for {@code _}
+     * @param name relu, leaky_relu, elu, gelu, sigmoid or tanh; case-insensitive, {@code -} for {@code _}
      * @return the activation layer
      * @throws IllegalArgumentException when the name is none of these
      */
     public static Activation named(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
-        for (UnaryOp op : UnaryOp.values()) {
-            if (op.isActivation() && op.name().toLowerCase(Locale.ROOT).equals(n)) return new Activation(op);
+        Activation a = name == null ? null : Layers.activation(name.replace('-', '_'));
+        if (a == null) {
+            throw new IllegalArgumentException("unknown activation '" + name + "': expected "
+                    + Layers.join(Layers.activations().stream().map(LayerType::name).toList()));
         }
-        throw new IllegalArgumentException("unknown activation '" + name + "': expected relu, leaky_relu, elu, gelu, sigmoid, tanh or identity");
+        return a;
     }
 
     /** {@return the elementwise op this layer applies} */

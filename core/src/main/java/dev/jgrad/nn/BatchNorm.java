@@ -1,10 +1,6 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.device.Device;
 import dev.jgrad.tensor.Tensor;
-
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Batch normalisation over the channel axis (axis 1) with PyTorch's names and defaults: learnable
@@ -18,10 +14,6 @@ public abstract class BatchNorm extends Module {
     private final int rank;
     private final float momentum;
     private final float eps;
-    private Tensor weight;
-    private Tensor bias;
-    private Tensor runningMean;
-    private Tensor runningVar;
 
     /**
      * Checks and keeps the options; the parameters are made by {@link #to}.
@@ -40,6 +32,10 @@ public abstract class BatchNorm extends Module {
         this.rank = rank;
         this.momentum = momentum;
         this.eps = eps;
+        registerParameter("weight", new int[]{features}, Initializer.constant(1f));
+        registerParameter("bias", new int[]{features}, Initializer.constant(0f));
+        registerBuffer("running_mean", new int[]{features}, Initializer.constant(0f));
+        registerBuffer("running_var", new int[]{features}, Initializer.constant(1f));
     }
 
     /** {@return the number of channels normalised (axis 1 of the input)} */
@@ -47,55 +43,32 @@ public abstract class BatchNorm extends Module {
         return features;
     }
 
-    @Override
-    protected void place(Device device, SplittableRandom rng) {
-        for (Tensor t : new Tensor[]{weight, bias, runningMean, runningVar}) if (t != null) t.close();
-        weight = Tensor.full(device, 1f, features).keep().requiresGrad(true);
-        bias = Tensor.zeros(device, features).keep().requiresGrad(true);
-        runningMean = Tensor.zeros(device, features).keep();
-        runningVar = Tensor.full(device, 1f, features).keep();
-    }
-
-    /** {@return the learnable scale gamma [features]; null until {@link #to} has placed the layer} */
+    /** {@return the learnable scale gamma [features]} */
     public Tensor weight() {
-        return weight;
+        return tensor("weight");
     }
 
-    /** {@return the learnable shift beta [features]; null until {@link #to} has placed the layer} */
+    /** {@return the learnable shift beta [features]} */
     public Tensor bias() {
-        return bias;
+        return tensor("bias");
     }
 
-    /** {@return the running mean [features] used in evaluation; null until placed} */
+    /** {@return the running mean [features] used in evaluation} */
     public Tensor runningMean() {
-        return runningMean;
+        return tensor("running_mean");
     }
 
-    /** {@return the running (unbiased) variance [features] used in evaluation; null until placed} */
+    /** {@return the running (unbiased) variance [features] used in evaluation} */
     public Tensor runningVar() {
-        return runningVar;
-    }
-
-    @Override
-    protected void collectState(String prefix, Map<String, Tensor> out) {
-        requirePlaced();
-        out.put(prefix + "weight", weight);
-        out.put(prefix + "bias", bias);
-        out.put(prefix + "running_mean", runningMean);
-        out.put(prefix + "running_var", runningVar);
+        return tensor("running_var");
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        requirePlaced();
         if (x.rank() != rank || x.dim(1) != features) {
             throw new IllegalArgumentException(describe() + " expects input of rank " + rank + " with " + features
                     + " channels on axis 1, got " + x.shapeString());
         }
-        return dev.jgrad.ops.BatchNorm.batchNorm(x, weight, bias, runningMean, runningVar, isTraining(), momentum, eps);
-    }
-
-    private void requirePlaced() {
-        if (weight == null) throw new IllegalStateException(describe() + " has no parameters yet: call to(device, seed) first");
+        return dev.jgrad.ops.BatchNorm.batchNorm(x, weight(), bias(), runningMean(), runningVar(), isTraining(), momentum, eps);
     }
 }

@@ -29,11 +29,11 @@ public class Conv2d extends WeightedLayer {
      * @throws IllegalArgumentException when a value is out of range
      */
     public Conv2d(int in, int out, int kernel, int stride, int padding, boolean bias) {
-        super(bias);
         if (in < 1 || out < 1 || kernel < 1 || stride < 1 || padding < 0) {
             throw new IllegalArgumentException("Conv2d needs positive channels, kernel and stride and padding >= 0, got in=" + in
                     + " out=" + out + " kernel=" + kernel + " stride=" + stride + " padding=" + padding);
         }
+        super(new int[]{out, in, kernel, kernel}, in * kernel * kernel, out * kernel * kernel, bias, Init.HE_UNIFORM);
         this.in = in;
         this.out = out;
         this.kernel = kernel;
@@ -85,26 +85,6 @@ public class Conv2d extends WeightedLayer {
      */
     public int[] outputShape(int[] chw) {
         return new int[]{out, Conv.outputSize(chw[1], kernel, stride, padding), Conv.outputSize(chw[2], kernel, stride, padding)};
-    }
-
-    @Override
-    protected int[] weightShape() {
-        return new int[]{out, in, kernel, kernel};
-    }
-
-    @Override
-    protected int fanIn() {
-        return in * kernel * kernel;
-    }
-
-    @Override
-    protected int fanOut() {
-        return out * kernel * kernel;
-    }
-
-    @Override
-    protected Init defaultInit() {
-        return Init.HE_UNIFORM;
     }
 
     @Override

@@ -39,19 +39,20 @@ public final class Dropout extends Module {
     }
 
     @Override
-    protected void place(Device device, SplittableRandom rng) {
+    void place(Device device, SplittableRandom rng) {
+        super.place(device, rng);
         seed = rng.nextLong();
         offset = 0;
     }
 
     @Override
-    protected void collectCounters(String prefix, Map<String, Long> out) {
+    void collectCounters(String prefix, Map<String, Long> out) {
         out.put(prefix + "seed", seed);
         out.put(prefix + "offset", offset);
     }
 
     @Override
-    protected void takeCounters(String prefix, Map<String, Long> in) {
+    void takeCounters(String prefix, Map<String, Long> in) {
         Long s = in.remove(prefix + "seed");
         Long o = in.remove(prefix + "offset");
         if (s == null || o == null || o < 0) throw new IllegalArgumentException("missing counters " + prefix + "seed/offset for " + describe());

@@ -21,8 +21,8 @@ public class Linear extends WeightedLayer {
      * @throws IllegalArgumentException when a size is below 1
      */
     public Linear(int in, int out, boolean bias) {
-        super(bias);
         if (in < 1 || out < 1) throw new IllegalArgumentException("Linear sizes must be positive, got " + in + " -> " + out);
+        super(new int[]{out, in}, in, out, bias, Init.XAVIER_UNIFORM);
         this.in = in;
         this.out = out;
     }
@@ -46,26 +46,6 @@ public class Linear extends WeightedLayer {
     /** {@return the number of output features} */
     public int outFeatures() {
         return out;
-    }
-
-    @Override
-    protected int[] weightShape() {
-        return new int[]{out, in};
-    }
-
-    @Override
-    protected int fanIn() {
-        return in;
-    }
-
-    @Override
-    protected int fanOut() {
-        return out;
-    }
-
-    @Override
-    protected Init defaultInit() {
-        return Init.XAVIER_UNIFORM;
     }
 
     @Override

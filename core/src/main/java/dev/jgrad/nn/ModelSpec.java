@@ -1,6 +1,5 @@
 package dev.jgrad.nn;
 
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,11 +14,8 @@ import java.util.Locale;
  *   <li>layers joined by {@code -}, e.g.
  *       {@code conv(32,3)-relu-maxpool(2)-conv(64,3)-relu-maxpool(2)-flatten-dense(128)-relu-dropout(0.3)-dense(10)}.</li>
  * </ul>
- * Layers: {@code conv(filters,kernel[,stride[,padding]])} (padding a number, {@code same} or {@code valid}),
- * {@code maxpool(k[,stride])}, {@code avgpool(k[,stride])}, {@code flatten}, {@code dense(n)} (also
- * {@code linear(n)}), {@code dropout(p)}, {@code batchnorm} (also {@code bn}: 2-D after convolutions, 1-D
- * after dense layers), and the activations {@code relu}, {@code leaky_relu[(slope)]}, {@code elu[(alpha)]},
- * {@code gelu}, {@code sigmoid}, {@code tanh}, {@code softmax}.
+ * The layers and their arguments are those registered in {@link Layers} ({@link Layers#help()} lists them).
+ * Weighted layers get their initialiser from the activation that follows them, as {@link Sequential} picks it.
  *
  * <p>A mistake gives an {@link IllegalArgumentException} naming the position (0-based character offset)
  * and text of the bad layer, with the description and a caret under it.
@@ -111,26 +107,15 @@ public final class ModelSpec {
     }
 
     private static void checkArity(String d, Layer l) {
+        LayerType type = Layers.named(l.name);
+        if (type == null) throw error(d, l.position, l.text, "unknown layer '" + l.name + "': expected " + Layers.names());
         int n = l.args.size();
-        switch (l.name) {
-            case "conv", "conv2d" -> arity(d, l, 2, 4, "conv(filters, kernel[, stride[, padding]])");
-            case "maxpool", "max_pool", "avgpool", "avg_pool" -> arity(d, l, 1, 2, l.name + "(kernel[, stride])");
-            case "dense", "linear", "fc" -> arity(d, l, 1, 1, l.name + "(units)");
-            case "dropout" -> arity(d, l, 1, 1, "dropout(p)");
-            case "flatten", "batchnorm", "bn", "relu", "gelu", "sigmoid", "tanh", "softmax" -> arity(d, l, 0, 0, l.name);
-            case "leaky_relu", "leakyrelu", "elu" -> arity(d, l, 0, 1, l.name + "[(" + (l.name.equals("elu") ? "alpha" : "slope") + ")]");
-            default -> throw error(d, l.position, l.text, "unknown layer '" + l.name + "': expected conv, maxpool, avgpool, flatten, "
-                    + "dense, dropout, batchnorm, relu, leaky_relu, elu, gelu, sigmoid, tanh or softmax");
+        if (n < type.minArgs() || n > type.maxArgs()) {
+            throw error(d, l.position, l.text, (type.maxArgs() == 0 ? "takes no arguments"
+                    : "takes " + (type.minArgs() == type.maxArgs() ? "" + type.minArgs() : type.minArgs() + " to " + type.maxArgs())
+                    + " argument(s)") + ": " + type.usage());
         }
         if (n > 0 && l.args.stream().anyMatch(String::isEmpty)) throw error(d, l.position, l.text, "empty argument");
-    }
-
-    private static void arity(String d, Layer l, int min, int max, String usage) {
-        int n = l.args.size();
-        if (n < min || n > max) {
-            throw error(d, l.position, l.text, (max == 0 ? "takes no arguments" : "takes " + (min == max ? "" + min : min + " to " + max)
-                    + " argument(s)") + ": " + usage);
-        }
     }
 
     public String description() {
@@ -145,8 +130,9 @@ public final class ModelSpec {
     /** Whether the network starts with convolutions or pooling, so it wants images [channels, height, width]. */
     public boolean wantsImages() {
         for (Layer l : layers) {
-            if (isSpatial(l.name)) return true;
-            if (isDense(l.name) || l.name.equals("flatten")) return false;
+            LayerType.Input in = Layers.named(l.name).input();
+            if (in == LayerType.Input.IMAGES) return true;
+            if (in == LayerType.Input.FLAT || in == LayerType.Input.FLATTENS) return false;
         }
         return false;
     }
@@ -165,7 +151,7 @@ public final class ModelSpec {
             int side = (int) Math.round(Math.sqrt(features / channels));
             if (side * side * channels == features) return new int[]{channels, side, side};
         }
-        Layer first = layers.stream().filter(l -> isSpatial(l.name)).findFirst().orElseThrow();
+        Layer first = layers.stream().filter(l -> Layers.named(l.name).input() == LayerType.Input.IMAGES).findFirst().orElseThrow();
         throw error(description, first.position, first.text, first.name + " needs square images, but the data's " + features
                 + " features are neither s x s nor 3 x s x s");
     }
@@ -201,89 +187,27 @@ public final class ModelSpec {
         List<Module> out = new ArrayList<>();
         int[] shape = inputShape.clone();
         boolean rawInput = true;        // the tensor is still the data's flat rows
-        for (int i = 0; i < layers.size(); i++) {
-            Layer l = layers.get(i);
-            if (isSpatial(l.name) || (l.name.equals("batchnorm") || l.name.equals("bn")) && shape.length == 3) {
+        for (Layer l : layers) {
+            LayerType type = Layers.named(l.name);
+            LayerType.Input in = type.input();
+            if (in == LayerType.Input.IMAGES || in == LayerType.Input.EITHER && shape.length == 3) {
                 if (shape.length != 3) {
                     throw error(description, l.position, l.text, l.name + " needs images [channels, height, width], but its input is "
                             + (rawInput ? "flat data of " + shape[0] + " features" : "flat (" + shape[0] + " features): it cannot follow dense or flatten"));
                 }
                 if (rawInput) out.add(new Unflatten(shape));
-                rawInput = false;
             }
-            switch (l.name) {
-                case "conv", "conv2d" -> {
-                    int filters = positiveInt(l, 0);
-                    int k = positiveInt(l, 1);
-                    int stride = l.args.size() > 2 ? positiveInt(l, 2) : 1;
-                    int pad = l.args.size() > 3 ? padding(l, k, stride) : 0;
-                    Conv2d conv = new Conv2d(shape[0], filters, k, stride, pad, true);
-                    conv.init(reluLikeNext(i) ? Init.HE_UNIFORM : Init.XAVIER_UNIFORM);
-                    int[] next = conv.outputShape(shape);
-                    if (next[1] < 1 || next[2] < 1) {
-                        throw error(description, l.position, l.text, "a " + k + "x" + k + " kernel does not fit its "
-                                + shape[1] + "x" + shape[2] + " input");
-                    }
-                    out.add(conv);
-                    shape = next;
+            if (in == LayerType.Input.FLAT && shape.length == 3) {
+                if (!rawInput) {
+                    throw error(description, l.position, l.text, l.name + " needs flat input but gets images "
+                            + shape[0] + "x" + shape[1] + "x" + shape[2] + ": put flatten before it");
                 }
-                case "maxpool", "max_pool", "avgpool", "avg_pool" -> {
-                    int k = positiveInt(l, 0);
-                    int stride = l.args.size() > 1 ? positiveInt(l, 1) : k;
-                    Module pool;
-                    int[] next;
-                    if (l.name.startsWith("max")) {
-                        MaxPool2d m = new MaxPool2d(k, stride, 0);
-                        next = m.outputShape(shape);
-                        pool = m;
-                    } else {
-                        AvgPool2d a = new AvgPool2d(k, stride, 0);
-                        next = a.outputShape(shape);
-                        pool = a;
-                    }
-                    if (next[1] < 1 || next[2] < 1) {
-                        throw error(description, l.position, l.text, "a " + k + "x" + k + " window does not fit its "
-                                + shape[1] + "x" + shape[2] + " input");
-                    }
-                    out.add(pool);
-                    shape = next;
-                }
-                case "flatten" -> {
-                    out.add(new Flatten());
-                    shape = new int[]{Arrays.stream(shape).reduce(1, (a, b) -> a * b)};
-                }
-                case "dense", "linear", "fc" -> {
-                    int units = positiveInt(l, 0);
-                    if (shape.length == 3 && !rawInput) {
-                        throw error(description, l.position, l.text, l.name + " needs flat input but gets images "
-                                + shape[0] + "x" + shape[1] + "x" + shape[2] + ": put flatten before it");
-                    }
-                    int in = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-                    Linear lin = new Linear(in, units);
-                    lin.init(reluLikeNext(i) ? Init.HE_UNIFORM : Init.XAVIER_UNIFORM);
-                    out.add(lin);
-                    shape = new int[]{units};
-                    rawInput = false;
-                }
-                case "dropout" -> {
-                    float p = number(l, 0);
-                    if (!(p >= 0 && p < 1)) throw error(description, l.position, l.text, "dropout probability must be in [0, 1)");
-                    out.add(new Dropout(p));
-                }
-                case "batchnorm", "bn" -> {
-                    if (shape.length == 3) out.add(new BatchNorm2d(shape[0]));
-                    else out.add(new BatchNorm1d(shape[0]));
-                    rawInput = false;
-                }
-                case "relu" -> out.add(new ReLU());
-                case "gelu" -> out.add(new GELU());
-                case "sigmoid" -> out.add(new Sigmoid());
-                case "tanh" -> out.add(new Tanh());
-                case "softmax" -> out.add(new Softmax());
-                case "leaky_relu", "leakyrelu" -> out.add(l.args.isEmpty() ? new LeakyReLU() : new LeakyReLU(number(l, 0)));
-                case "elu" -> out.add(l.args.isEmpty() ? new ELU() : new ELU(number(l, 0)));
-                default -> throw error(description, l.position, l.text, "unknown layer '" + l.name + "'");
+                shape = new int[]{Arrays.stream(shape).reduce(1, (a, b) -> a * b)};
             }
+            LayerType.Built built = type.builder().build(new LayerArgs(description, l), shape);
+            out.add(built.module());
+            shape = built.outputShape();
+            if (in != LayerType.Input.ANY && in != LayerType.Input.FLATTENS) rawInput = false;
         }
         int outputs = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         if (shape.length != 1 || outputs != classes) {
@@ -295,69 +219,7 @@ public final class ModelSpec {
         return new Sequential(out);
     }
 
-    /** Whether the next activation after layer i (skipping batchnorm and dropout) is ReLU-like, so He initialisation suits it. */
-    private boolean reluLikeNext(int i) {
-        for (int j = i + 1; j < layers.size(); j++) {
-            String n = layers.get(j).name;
-            if (n.equals("batchnorm") || n.equals("bn") || n.equals("dropout")) continue;
-            return switch (n) {
-                case "relu", "leaky_relu", "leakyrelu", "elu", "gelu" -> true;
-                default -> false;
-            };
-        }
-        return false;
-    }
-
-    private static boolean isSpatial(String name) {
-        return switch (name) {
-            case "conv", "conv2d", "maxpool", "max_pool", "avgpool", "avg_pool" -> true;
-            default -> false;
-        };
-    }
-
-    private static boolean isDense(String name) {
-        return name.equals("dense") || name.equals("linear") || name.equals("fc");
-    }
-
-    private int padding(Layer l, int k, int stride) {
-        String a = l.args.get(3).toLowerCase(Locale.ROOT);
-        if (a.equals("valid")) return 0;
-        if (a.equals("same")) {
-            if (stride != 1 || k % 2 == 0) throw error(description, l.position, l.text, "padding 'same' needs stride 1 and an odd kernel");
-            return k / 2;
-        }
-        try {
-            int p = Integer.parseInt(a);
-            if (p >= 0) return p;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw error(description, l.position, l.text, "padding '" + l.args.get(3) + "' must be a number >= 0, same or valid");
-    }
-
-    private int positiveInt(Layer l, int index) {
-        String a = l.args.get(index);
-        try {
-            int v = Integer.parseInt(a);
-            if (v >= 1) return v;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw error(description, l.position, l.text, "argument " + (index + 1) + " ('" + a + "') must be a positive integer");
-    }
-
-    private float number(Layer l, int index) {
-        String a = l.args.get(index);
-        try {
-            float v = Float.parseFloat(a);
-            if (Float.isFinite(v)) return v;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw error(description, l.position, l.text, "argument " + (index + 1) + " ('" + a + "') must be a number");
-    }
-
-    private static IllegalArgumentException error(String description, int position, String text, String problem) {
+    static IllegalArgumentException error(String description, int position, String text, String problem) {
         return new IllegalArgumentException("invalid model description at position " + position + " ('" + text.strip() + "'): "
                 + problem + "\n  " + description + "\n  " + " ".repeat(Math.max(0, position)) + "^");
     }

@@ -1,37 +1,176 @@
 package dev.jgrad.nn;
 
 import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceOutOfMemoryException;
 import dev.jgrad.tensor.Tensor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A layer or a network, as in PyTorch's {@code nn.Module}. A module is built from sizes alone and gets
- * its parameters with {@link #to(Device, long)}, which initialises them from a seed on the host, so the
- * same seed gives the same initial weights on every backend.
+ * A layer or a network, as in PyTorch's {@code nn.Module}. A module is built from sizes alone: it declares
+ * its own tensors ({@link #registerParameter}, {@link #registerBuffer}) and its child modules
+ * ({@link #register}), and gets the tensors with {@link #to(Device, long)}, which initialises them from a
+ * seed on the host, so the same seed gives the same initial weights on every backend.
+ *
+ * <p>A module of your own composes others by registering them:
+ * <pre>{@code
+ * final class Residual extends Module {
+ *     private final Linear first = register("first", new Linear(16, 16));
+ *     private final Linear second = register("second", new Linear(16, 16));
+ *
+ *     public Tensor forward(Tensor x) { return second.forward(first.forward(x).relu()).add(x); }
+ *     public String describe() { return "residual(16)"; }
+ * }
+ * }</pre>
+ * {@link #to}, {@link #parameters()}, {@link #stateDict()}, {@link #loadStateDict}, {@link #train()} and
+ * {@link #eval()} then cover the children, whose state names are prefixed with their registered names
+ * ({@code first.weight}, {@code second.bias}), as PyTorch names them.
  */
 public abstract class Module {
     private boolean training = true;
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Declared> own = new LinkedHashMap<>();
+
+    /** A tensor this module declared: its shape, whether optimizers update it, and its values once placed. */
+    private static final class Declared {
+        final int[] shape;
+        final boolean parameter;
+        final Initializer init;
+        Tensor tensor;
+
+        Declared(int[] shape, boolean parameter, Initializer init) {
+            this.shape = shape;
+            this.parameter = parameter;
+            this.init = init;
+        }
+    }
 
     /** The output for a batch. */
     public abstract Tensor forward(Tensor x);
 
+    /** A one-line description, as the CLI prints it. */
+    public abstract String describe();
+
+    /**
+     * Makes {@code child} part of this module under {@code name}: it is placed, saved, loaded and switched
+     * between training and evaluation with this module, in registration order.
+     *
+     * @param name a state-name segment: letters, digits and underscores, unique within this module
+     * @return {@code child}, so a field can be declared and registered in one line
+     */
+    protected final <M extends Module> M register(String name, M child) {
+        if (child == null) throw new IllegalArgumentException("register(\"" + name + "\", null): the child module is null");
+        if (child == this) throw new IllegalArgumentException("a module cannot register itself as its child '" + name + "'");
+        claim(name);
+        children.put(name, child);
+        return child;
+    }
+
+    /**
+     * Declares a trainable tensor of this module ({@code weight}, {@code bias}, ...): it is created on
+     * {@link #to(Device, long)}, filled by {@code init}, and returned by {@link #parameters()} and
+     * {@link #stateDict()}. Read it with {@link #tensor(String)}.
+     *
+     * @param shape its dimensions, each at least 1
+     */
+    protected final void registerParameter(String name, int[] shape, Initializer init) {
+        declare(name, shape, true, init);
+    }
+
+    /**
+     * Declares a persistent tensor that is not trained (PyTorch's buffers, such as batch norm's running
+     * mean): saved and loaded with the parameters, never returned by {@link #parameters()}.
+     */
+    protected final void registerBuffer(String name, int[] shape, Initializer init) {
+        declare(name, shape, false, init);
+    }
+
+    private void declare(String name, int[] shape, boolean parameter, Initializer init) {
+        if (init == null) throw new IllegalArgumentException("tensor '" + name + "' needs an initializer");
+        if (shape == null || Arrays.stream(shape).anyMatch(d -> d < 1)) {
+            throw new IllegalArgumentException("tensor '" + name + "' needs a shape of positive sizes, got " + Arrays.toString(shape));
+        }
+        claim(name);
+        own.put(name, new Declared(shape.clone(), parameter, init));
+    }
+
+    private void claim(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9_]+")) {
+            throw new IllegalArgumentException("'" + name + "' is not a valid name for a tensor or child module: use letters, digits and underscores");
+        }
+        if (children.containsKey(name) || own.containsKey(name)) {
+            throw new IllegalArgumentException(describeSafely() + " already has a tensor or child module named '" + name + "'");
+        }
+    }
+
+    /** A tensor declared by this module, as placed by {@link #to}. */
+    protected final Tensor tensor(String name) {
+        Declared d = own.get(name);
+        if (d == null) throw new IllegalArgumentException(describeSafely() + " declares no tensor named '" + name + "'");
+        if (d.tensor == null) throw new IllegalStateException(describeSafely() + " has no parameters yet: call to(device, seed) first");
+        return d.tensor;
+    }
+
+    /** The registered child modules by name, in registration order (read-only). */
+    public final Map<String, Module> children() {
+        return Collections.unmodifiableMap(children);
+    }
+
     /** Creates (or re-creates) the parameters on {@code device}, initialised from {@code seed}. */
     public final Module to(Device device, long seed) {
+        if (device == null) throw new IllegalArgumentException("to(device, seed): the device is null");
         place(device, new SplittableRandom(seed));
         return this;
     }
 
-    /** Creates this module's parameters from {@code rng}; containers pass it to their children in order. */
-    protected void place(Device device, SplittableRandom rng) {}
+    /**
+     * Moves the parameters and buffers onto {@code device}, keeping their values (the old tensors are
+     * closed, so an optimizer made before the move must be made again). A module whose parameters do not
+     * exist yet gets them as {@code to(device, 0)} creates them.
+     */
+    public final Module to(Device device) {
+        if (device == null) throw new IllegalArgumentException("to(device): the device is null");
+        List<Declared> all = new ArrayList<>();
+        collectDeclared(all);
+        if (all.stream().anyMatch(d -> d.tensor == null)) return to(device, 0);
+        for (Declared d : all) {
+            Tensor old = d.tensor;
+            if (old.device() == device) continue;
+            d.tensor = Tensor.of(device, old.toArray(), d.shape).keep().requiresGrad(d.parameter);
+            old.close();
+        }
+        return this;
+    }
+
+    private void collectDeclared(List<Declared> out) {
+        out.addAll(own.values());
+        for (Module m : children.values()) m.collectDeclared(out);
+    }
+
+    /** Creates this module's declared tensors from {@code rng}, then its children's, in declaration order. */
+    void place(Device device, SplittableRandom rng) {
+        for (Declared d : own.values()) {
+            if (d.tensor != null) d.tensor.close();
+            d.tensor = null;
+            long size = 1;
+            for (int s : d.shape) size *= s;
+            float[] values = DeviceOutOfMemoryException.hostFloats(device.info().id(), size);
+            d.init.fill(values, rng);
+            d.tensor = Tensor.of(device, values, d.shape).keep().requiresGrad(d.parameter);
+        }
+        for (Module m : children.values()) m.place(device, rng);
+    }
 
     /**
-     * The parameters (and persistent buffers) by PyTorch {@code state_dict} name, in registration order:
-     * {@code weight}, {@code bias}, and in a {@link Sequential} {@code 0.weight}, {@code 0.bias}, ...
+     * The parameters (and persistent buffers) by PyTorch {@code state_dict} name: this module's own in
+     * declaration order, then each child's under its name ({@code weight}, {@code bias}, and in a
+     * {@link Sequential} {@code 0.weight}, {@code 0.bias}, ...).
      */
     public final Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -39,8 +178,49 @@ public abstract class Module {
         return out;
     }
 
-    /** Adds this module's named tensors under {@code prefix}. */
-    protected void collectState(String prefix, Map<String, Tensor> out) {}
+    private void collectState(String prefix, Map<String, Tensor> out) {
+        for (Map.Entry<String, Declared> e : own.entrySet()) {
+            if (e.getValue().tensor == null) throw new IllegalStateException(describeSafely() + " has no parameters yet: call to(device, seed) first");
+            out.put(prefix + e.getKey(), e.getValue().tensor);
+        }
+        for (Map.Entry<String, Module> e : children.entrySet()) e.getValue().collectState(prefix + e.getKey() + ".", out);
+    }
+
+    /**
+     * The names and shapes {@link #stateDict()} will have, known before the module is placed (so a file
+     * can be checked against a model before any memory is allocated for it).
+     */
+    public final Map<String, int[]> stateShapes() {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        collectShapes("", out);
+        return out;
+    }
+
+    private void collectShapes(String prefix, Map<String, int[]> out) {
+        for (Map.Entry<String, Declared> e : own.entrySet()) out.put(prefix + e.getKey(), e.getValue().shape.clone());
+        for (Map.Entry<String, Module> e : children.entrySet()) e.getValue().collectShapes(prefix + e.getKey() + ".", out);
+    }
+
+    /**
+     * Copies {@code state} (tensors on any device, e.g. another module's {@link #stateDict()}) into this
+     * module's tensors, as PyTorch's {@code load_state_dict(strict=True)}: the names must be exactly those
+     * of {@link #stateDict()} and the shapes equal, else nothing is copied and the message lists the
+     * missing, unexpected and mis-shaped names.
+     */
+    public final void loadStateDict(Map<String, Tensor> state) {
+        Map<String, Tensor> target = stateDict();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : target.entrySet()) {
+            Tensor t = state.get(e.getKey());
+            if (t == null) problems.add("missing " + e.getKey());
+            else if (!Arrays.equals(t.shape(), e.getValue().shape())) {
+                problems.add(e.getKey() + " is " + t.shapeString() + " but " + e.getValue().shapeString() + " here");
+            }
+        }
+        for (String name : state.keySet()) if (!target.containsKey(name)) problems.add("unexpected " + name);
+        if (!problems.isEmpty()) throw new IllegalArgumentException("the state does not fit " + describeSafely() + ": " + String.join("; ", problems));
+        for (Map.Entry<String, Tensor> e : target.entrySet()) e.getValue().copyFrom(state.get(e.getKey()).toArray());
+    }
 
     /**
      * Integer state beside the tensors of {@link #stateDict()} (a dropout layer's position in its random
@@ -59,41 +239,55 @@ public abstract class Module {
         if (!left.isEmpty()) throw new IllegalArgumentException("unexpected counters " + left.keySet() + " for " + describe());
     }
 
-    /** Adds this module's counters under {@code prefix}. */
-    protected void collectCounters(String prefix, Map<String, Long> out) {}
+    /** Adds this module's counters (then its children's) under {@code prefix}. */
+    void collectCounters(String prefix, Map<String, Long> out) {
+        for (Map.Entry<String, Module> e : children.entrySet()) e.getValue().collectCounters(prefix + e.getKey() + ".", out);
+    }
 
-    /** Sets this module's counters from {@code in}, removing each one it takes. */
-    protected void takeCounters(String prefix, Map<String, Long> in) {}
+    /** Sets this module's counters (then its children's) from {@code in}, removing each one it takes. */
+    void takeCounters(String prefix, Map<String, Long> in) {
+        for (Map.Entry<String, Module> e : children.entrySet()) e.getValue().takeCounters(prefix + e.getKey() + ".", in);
+    }
 
-    /** The tensors an optimizer updates. */
+    /** The tensors an optimizer updates, in {@link #stateDict()} order. */
     public List<Tensor> parameters() {
         List<Tensor> out = new ArrayList<>();
         for (Tensor t : stateDict().values()) if (t.requiresGrad()) out.add(t);
         return out;
     }
 
-    public int parameterCount() {
-        int n = 0;
-        for (Tensor t : parameters()) n += t.size();
+    /** The number of trainable values (known before placing). */
+    public long parameterCount() {
+        List<Declared> all = new ArrayList<>();
+        collectDeclared(all);
+        long n = 0;
+        for (Declared d : all) {
+            if (!d.parameter) continue;
+            long size = 1;
+            for (int s : d.shape) size *= s;
+            n += size;
+        }
         return n;
     }
 
-    /** Training mode (the default): dropout active, batch statistics used. */
+    /** Training mode (the default), for this module and its children: dropout active, batch statistics used. */
     public Module train() {
         setTraining(true);
         return this;
     }
 
-    /** Evaluation mode. */
+    /** Evaluation mode, for this module and its children. */
     public Module eval() {
         setTraining(false);
         return this;
     }
 
-    protected void setTraining(boolean on) {
+    private void setTraining(boolean on) {
         training = on;
+        for (Module m : children.values()) m.setTraining(on);
     }
 
+    /** Whether {@link #train()} (rather than {@link #eval()}) was called last. */
     public boolean isTraining() {
         return training;
     }
@@ -103,8 +297,14 @@ public abstract class Module {
         for (Tensor t : parameters()) t.zeroGrad();
     }
 
-    /** A one-line description, as the CLI prints it. */
-    public abstract String describe();
+    /** The description, or the class name while a subclass's constructor has not finished. */
+    private String describeSafely() {
+        try {
+            return describe();
+        } catch (RuntimeException e) {
+            return getClass().getSimpleName();
+        }
+    }
 
     @Override
     public String toString() {

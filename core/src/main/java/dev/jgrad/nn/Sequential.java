@@ -1,19 +1,19 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.device.Device;
 import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.tensor.Tensor;
 
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
 /**
- * Layers applied in order, as PyTorch's {@code nn.Sequential}; state names are prefixed with the layer's
- * index ({@code 0.weight}, {@code 2.bias}). A {@link WeightedLayer} ({@link Linear}, {@link Conv2d}) directly
- * followed by an {@link Activation} runs as one fused op; a {@link Linear} without an initialiser gets He
- * before ReLU-like activations, Xavier otherwise.
+ * Layers applied in order, as PyTorch's {@code nn.Sequential}; each layer is registered under its index, so
+ * state names are {@code 0.weight}, {@code 2.bias}. A {@link WeightedLayer} ({@link Linear}, {@link Conv2d})
+ * directly followed by an {@link Activation} runs as one fused op.
+ *
+ * <p>A weighted layer without an initialiser of its own gets one from the activation that follows it
+ * (looking past batch norm and dropout): He before ReLU-like activations (ReLU, leaky ReLU, ELU, GELU),
+ * Xavier otherwise.
  */
 public final class Sequential extends Module {
     private final List<Module> layers;
@@ -26,44 +26,28 @@ public final class Sequential extends Module {
         if (layers.isEmpty()) throw new IllegalArgumentException("Sequential needs at least one layer");
         this.layers = List.copyOf(layers);
         for (int i = 0; i < this.layers.size(); i++) {
-            if (this.layers.get(i) instanceof Linear lin && lin.init() == null) {
-                UnaryOp next = i + 1 < this.layers.size() && this.layers.get(i + 1) instanceof Activation a ? a.op() : UnaryOp.IDENTITY;
-                lin.init(switch (next) {
-                    case RELU, LEAKY_RELU, ELU, GELU -> Init.HE_UNIFORM;
-                    default -> Init.XAVIER_UNIFORM;
-                });
-            }
+            Module m = register(Integer.toString(i), this.layers.get(i));
+            if (m instanceof WeightedLayer w && w.init() == null) w.init(initBefore(this.layers.subList(i + 1, this.layers.size())));
         }
+    }
+
+    /** He when the first activation in {@code after} (past batch norm and dropout) is ReLU-like, else Xavier. */
+    private static Init initBefore(List<Module> after) {
+        for (Module m : after) {
+            if (m instanceof BatchNorm || m instanceof Dropout) continue;
+            if (m instanceof Activation a) {
+                return switch (a.op()) {
+                    case UnaryOp.RELU, UnaryOp.LEAKY_RELU, UnaryOp.ELU, UnaryOp.GELU -> Init.HE_UNIFORM;
+                    default -> Init.XAVIER_UNIFORM;
+                };
+            }
+            break;
+        }
+        return Init.XAVIER_UNIFORM;
     }
 
     public List<Module> layers() {
         return layers;
-    }
-
-    @Override
-    protected void place(Device device, SplittableRandom rng) {
-        for (Module m : layers) m.place(device, rng);
-    }
-
-    @Override
-    protected void collectState(String prefix, Map<String, Tensor> out) {
-        for (int i = 0; i < layers.size(); i++) layers.get(i).collectState(prefix + i + ".", out);
-    }
-
-    @Override
-    protected void collectCounters(String prefix, Map<String, Long> out) {
-        for (int i = 0; i < layers.size(); i++) layers.get(i).collectCounters(prefix + i + ".", out);
-    }
-
-    @Override
-    protected void takeCounters(String prefix, Map<String, Long> in) {
-        for (int i = 0; i < layers.size(); i++) layers.get(i).takeCounters(prefix + i + ".", in);
-    }
-
-    @Override
-    protected void setTraining(boolean on) {
-        super.setTraining(on);
-        for (Module m : layers) m.setTraining(on);
     }
 
     @Override

@@ -1,77 +1,52 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.device.Device;
-import dev.jgrad.device.DeviceOutOfMemoryException;
 import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.tensor.Tensor;
-
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * A layer with PyTorch's {@code weight} and optional {@code bias} [out] that can run the activation after it
  * in the same op: {@link Linear} and {@link Conv2d}. Bias starts at zero; the weight's initialiser is
- * {@link #init()} when set, else the layer's default.
+ * {@link #init()} when set, else the one {@link Sequential} picks from the activation that follows, else the
+ * layer's default.
  */
 public abstract class WeightedLayer extends Module {
     private final boolean hasBias;
+    private final Init defaultInit;
     private Init init;
-    private Tensor weight;
-    private Tensor bias;
 
-    protected WeightedLayer(boolean hasBias) {
+    /**
+     * @param weightShape the weight's dimensions, output features first
+     * @param fanIn       inputs each output depends on, and {@code fanOut} outputs each input feeds (for the initialiser)
+     * @param defaultInit the initialiser when neither {@link #init(Init)} nor {@link Sequential} chooses one
+     */
+    protected WeightedLayer(int[] weightShape, int fanIn, int fanOut, boolean hasBias, Init defaultInit) {
         this.hasBias = hasBias;
+        this.defaultInit = defaultInit;
+        registerParameter("weight", weightShape, (w, rng) -> (init == null ? this.defaultInit : init).fill(w, fanIn, fanOut, rng));
+        if (hasBias) registerParameter("bias", new int[]{weightShape[0]}, Initializer.constant(0f));
     }
-
-    /** The weight's shape, output features first. */
-    protected abstract int[] weightShape();
-
-    /** Inputs and outputs each weight connects, for the initialiser. */
-    protected abstract int fanIn();
-
-    protected abstract int fanOut();
-
-    /** The initialiser when none was set. */
-    protected abstract Init defaultInit();
 
     /** The layer's op on {@code x} with its parameters (bias may be null), followed by {@code act}. */
     protected abstract Tensor apply(Tensor x, Tensor weight, Tensor bias, UnaryOp act, float actParam);
 
+    /** The initialiser set for the weight, or null when the default applies. */
     public Init init() {
         return init;
     }
 
+    /** Sets the weight's initialiser, used the next time the layer is placed with {@code to(device, seed)}. */
     public WeightedLayer init(Init init) {
         this.init = init;
         return this;
     }
 
-    @Override
-    protected void place(Device device, SplittableRandom rng) {
-        if (weight != null) weight.close();
-        if (bias != null) bias.close();
-        int[] shape = weightShape();
-        long size = 1;
-        for (int d : shape) size *= d;
-        float[] w = DeviceOutOfMemoryException.hostFloats(device.info().id(), size);
-        (init == null ? defaultInit() : init).fill(w, fanIn(), fanOut(), rng);
-        weight = Tensor.of(device, w, shape).keep().requiresGrad(true);
-        bias = hasBias ? Tensor.zeros(device, shape[0]).keep().requiresGrad(true) : null;
-    }
-
     public Tensor weight() {
-        return weight;
+        return tensor("weight");
     }
 
+    /** The bias, or null for a layer made without one. */
     public Tensor bias() {
-        return bias;
-    }
-
-    @Override
-    protected void collectState(String prefix, Map<String, Tensor> outMap) {
-        requirePlaced();
-        outMap.put(prefix + "weight", weight);
-        if (bias != null) outMap.put(prefix + "bias", bias);
+        return hasBias ? tensor("bias") : null;
     }
 
     @Override
@@ -81,11 +56,6 @@ public abstract class WeightedLayer extends Module {
 
     /** The layer followed by an activation, fused into one op. */
     public Tensor forward(Tensor x, UnaryOp act, float actParam) {
-        requirePlaced();
-        return apply(x, weight, bias, act, actParam);
-    }
-
-    private void requirePlaced() {
-        if (weight == null) throw new IllegalStateException(describe() + " has no parameters yet: call to(device, seed) first");
+        return apply(x, weight(), bias(), act, actParam);
     }
 }
