@@ -5,6 +5,7 @@ import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Split;
 import dev.jgrad.device.Device;
 import dev.jgrad.internal.DeviceMemory;
+import dev.jgrad.io.SavedModel;
 import dev.jgrad.nn.Module;
 import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.Prediction;
@@ -47,32 +48,32 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!split.equals("test") && !split.equals("train")) throw new IllegalArgumentException("--split must be test or train, got '" + split + "'");
         deviceOptions.validate();
-        SavedModel.Loaded saved = SavedModel.read(model);
-        TaskSetup setup = saved.setup();
+        SavedModel saved = CardFlags.read(model);
+        TaskSetup setup = CardFlags.setup(saved);
         Task task = setup.task();
         if (reconstructions != null && task != Task.AUTOENCODE) {
             throw new Errors.UserInputException("--save-reconstructions is for autoencoders; " + model + " was trained to " + task.label());
         }
-        String spec = data != null ? data : saved.config().get("data") instanceof String s ? s : null;
+        String spec = data != null ? data : saved.card().training().get("data") instanceof String s ? s : null;
         if (spec == null) throw new Errors.UserInputException(model + ": does not say what data it was trained on; give --data");
         Split both = Datasets.load(spec, setup.csvFormat());
         Dataset set = split.equals("test") ? both.test() : both.train();
-        ModelInputs.check(saved.description(), task, set, spec);
+        ModelInputs.check(saved.card(), task, set, spec);
         try (Device dev = deviceOptions.open(line -> {})) {
-            Module net = saved.instantiate(dev);
-            Evaluation e = Trainer.evaluate(net, dev, set, task, setup.lossFunction(), saved.normalization());
+            Module net = saved.model(dev);
+            Evaluation e = Trainer.evaluate(net, dev, set, task, setup.lossFunction(), saved.card().normalization());
             System.out.printf(Locale.ROOT, "model: %s (%s)%n", model, net.describe());
             if (task == Task.CLASSIFY) {
                 System.out.printf(Locale.ROOT, "%s %s: %d examples, loss %.4f, accuracy %.2f%%%n", spec, split, set.size(), e.loss(), 100 * e.accuracy());
             } else {
                 System.out.printf(Locale.ROOT, "%s %s: %d examples, task %s, loss %.6g (%s%s)%n", spec, split, set.size(), task.label(), e.loss(),
-                        setup.lossFunction().name(), saved.normalization().isNone() ? "" : ", in standardized units; metrics in original units");
+                        setup.lossFunction().name(), saved.card().normalization().isNone() ? "" : ", in standardized units; metrics in original units");
             }
             System.out.print(e.format(task == Task.REGRESS || task == Task.MULTILABEL ? setup.columns() : null));
             if (reconstructions != null) {
                 int n = Math.min(set.size(), ReconstructionGrid.MAX_PAIRS);
                 float[] inputs = Arrays.copyOf(set.features(), n * set.featureCount());
-                Prediction p = new Predictor(net, dev, task, saved.normalization()).predict(inputs, n);
+                Prediction p = new Predictor(net, dev, task, saved.card().normalization()).predict(inputs, n);
                 int drawn = ReconstructionGrid.write(reconstructions, inputs, p.outputs(), n, set.featureCount());
                 System.out.printf(Locale.ROOT, "wrote %d inputs beside their reconstructions to %s%n", drawn, reconstructions);
             }

@@ -1,6 +1,7 @@
 package dev.jgrad.cli;
 
 import dev.jgrad.data.Dataset;
+import dev.jgrad.io.ModelCard;
 import dev.jgrad.train.Task;
 
 /** Checks that data fits a saved model before it is run: feature count, and the label range or target width of its task. */
@@ -8,30 +9,30 @@ final class ModelInputs {
     private ModelInputs() {}
 
     /** @param labels may be null when the data has none */
-    static void check(SavedModel.Description d, int features, int[] labels, String source) {
-        if (features != d.inputs()) {
-            throw new Errors.UserInputException(source + ": examples have " + features + " features but the model takes " + d.inputs());
+    static void check(ModelCard d, int features, int[] labels, String source) {
+        if (features != d.features()) {
+            throw new Errors.UserInputException(source + ": examples have " + features + " features but the model takes " + d.features());
         }
         if (labels == null) return;
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= d.classes()) {
+            if (labels[i] < 0 || labels[i] >= d.outputs()) {
                 throw new Errors.UserInputException(source + ": example " + (i + 1) + " has label " + labels[i] + " but the model has "
-                        + d.classes() + " classes");
+                        + d.outputs() + " classes");
             }
         }
     }
 
     /** {@code data} (already read for {@code task}) fits the model: features, and labels or target width. */
-    static void check(SavedModel.Description d, Task task, Dataset data, String source) {
+    static void check(ModelCard d, Task task, Dataset data, String source) {
         try {
             task.check(data);
         } catch (IllegalArgumentException e) {
             throw new Errors.UserInputException(source + ": " + e.getMessage());
         }
         check(d, data.featureCount(), task == Task.CLASSIFY ? data.labels() : null, source);
-        if ((task == Task.REGRESS || task == Task.MULTILABEL) && data.targets().width() != d.classes()) {
+        if ((task == Task.REGRESS || task == Task.MULTILABEL) && data.targets().width() != d.outputs()) {
             throw new Errors.UserInputException(source + ": examples have " + data.targets().width() + " targets but the model has "
-                    + d.classes() + " outputs");
+                    + d.outputs() + " outputs");
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.jgrad.device.DeviceOutOfMemoryException;
 import dev.jgrad.io.Checkpoint;
 import dev.jgrad.io.CheckpointHook;
 import dev.jgrad.io.Checkpoints;
+import dev.jgrad.io.ModelCard;
 import dev.jgrad.io.ModelFiles;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Optimizer;
@@ -57,15 +58,14 @@ final class PersistenceOptions {
     /**
      * With {@code --resume}: reads the checkpoint and sets the train command's options to the ones it was
      * written with; a training option given on the command line that differs is an error (the run options,
-     * {@link SavedModel#RUN_OPTIONS}, may change). Returns null without {@code --resume}.
+     * {@link CardFlags#RUN_OPTIONS}, may change). Returns null without {@code --resume}.
      */
     Checkpoint resumeInto(TrainCommand cmd) throws IOException {
         validate();
         if (resume == null) return null;
         Checkpoint ckpt = Checkpoints.read(resume);
-        SavedModel.describe(ckpt.metadata(), ckpt.file());
-        Map<String, Object> config = SavedModel.config(ckpt.metadata(), ckpt.file());
-        for (OptionSpec o : SavedModel.trainingOptions(spec)) {
+        Map<String, Object> config = CardFlags.card(ckpt.metadata(), ckpt.file()).training();
+        for (OptionSpec o : CardFlags.trainingOptions(spec)) {
             Object saved = config.get(o.longestName().substring(2));
             if (matched(o.longestName()) && !same(o.getValue(), saved)) {
                 throw new Errors.UserInputException("--resume " + resume + ": the run was started with "
@@ -73,7 +73,7 @@ final class PersistenceOptions {
             }
             if (saved == null) continue;
             try {
-                o.setValue(SavedModel.optionValue(saved, o.type()));
+                o.setValue(CardFlags.optionValue(saved, o.type()));
             } catch (IllegalArgumentException e) {
                 throw new DataFormatException(ckpt.file() + ": saved option " + o.longestName() + ": " + e.getMessage());
             }
@@ -90,7 +90,7 @@ final class PersistenceOptions {
 
     private static boolean same(Object given, Object saved) {
         if (given == null || saved == null) return given == saved;
-        Object g = SavedModel.jsonValue(given);
+        Object g = CardFlags.jsonValue(given);
         if (g instanceof Float f && saved instanceof Number s) return f == s.floatValue();
         if (g instanceof Number a && saved instanceof Number b) return a.doubleValue() == b.doubleValue();
         return String.valueOf(g).equals(String.valueOf(saved));
@@ -112,10 +112,10 @@ final class PersistenceOptions {
                 : new CheckpointHook(checkpointDir, checkpointEvery, net, opt, metadata, guard).withEarlyStopping(trainer.earlyStopping()));
     }
 
-    /** With {@code --save}: writes the trained model. */
-    void save(Module net, Map<String, String> metadata) throws IOException {
+    /** With {@code --save}: writes the trained model with its card. */
+    void save(Module net, ModelCard card) throws IOException {
         if (save == null) return;
-        ModelFiles.save(save, net, metadata);
+        ModelFiles.save(net, card, save);
         System.out.println("saved model to " + save);
     }
 

@@ -6,6 +6,7 @@ import dev.jgrad.data.IdxReader;
 import dev.jgrad.data.Targets;
 import dev.jgrad.device.Device;
 import dev.jgrad.internal.DeviceMemory;
+import dev.jgrad.io.SavedModel;
 import dev.jgrad.metrics.MultiLabelMetrics;
 import dev.jgrad.metrics.RegressionMetrics;
 import dev.jgrad.nn.Module;
@@ -58,8 +59,8 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         deviceOptions.validate();
         if (logits && probabilities) throw new IllegalArgumentException("--logits and --probabilities cannot be combined");
-        SavedModel.Loaded saved = SavedModel.read(model);
-        TaskSetup setup = saved.setup();
+        SavedModel saved = CardFlags.read(model);
+        TaskSetup setup = CardFlags.setup(saved);
         Task task = setup.task();
         if ((logits || probabilities) && task != Task.CLASSIFY && task != Task.MULTILABEL) {
             throw new Errors.UserInputException((logits ? "--logits" : "--probabilities") + " is for classifiers; " + model + " was trained to "
@@ -68,16 +69,16 @@ final class PredictCommand implements Callable<Integer> {
         if (reconstructions != null && task != Task.AUTOENCODE) {
             throw new Errors.UserInputException("--save-reconstructions is for autoencoders; " + model + " was trained to " + task.label());
         }
-        Dataset ex = readExamples(input, setup, saved.description().inputs());
+        Dataset ex = readExamples(input, setup, saved.card().features());
         if (ex.targets().kind() == Targets.Kind.NONE) {
-            ModelInputs.check(saved.description(), ex.featureCount(), null, input.toString());
+            ModelInputs.check(saved.card(), ex.featureCount(), null, input.toString());
         } else {
-            ModelInputs.check(saved.description(), task, ex, input.toString());
+            ModelInputs.check(saved.card(), task, ex, input.toString());
         }
         Prediction p;
         try (Device dev = deviceOptions.open(line -> {})) {
-            Module net = saved.instantiate(dev);
-            p = new Predictor(net, dev, task, saved.normalization()).predict(ex.features(), ex.size());
+            Module net = saved.model(dev);
+            p = new Predictor(net, dev, task, saved.card().normalization()).predict(ex.features(), ex.size());
             DeviceMemory.release(dev);
         }
         print(p, System.out);

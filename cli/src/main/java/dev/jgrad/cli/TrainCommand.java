@@ -7,7 +7,7 @@ import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Normalization;
 import dev.jgrad.data.Split;
 import dev.jgrad.io.Checkpoint;
-import dev.jgrad.nn.ModelSpec;
+import dev.jgrad.io.ModelCard;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Adagrad;
 import dev.jgrad.optim.Adam;
@@ -37,11 +37,10 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code jgrad train}: trains a model for a task and reports loss, throughput and the task's test metric per epoch. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, resourceBundle = "dev.jgrad.cli.HelpTexts",
         description = "Train a model (a classifier by default) on a dataset and evaluate it after every epoch.")
 final class TrainCommand implements Callable<Integer> {
 
@@ -68,14 +67,11 @@ final class TrainCommand implements Callable<Integer> {
                     + " applied by eval and predict; metrics in original units. CSV features are then not scaled by their largest value.")
     boolean standardize;
 
-    @Option(names = "--model", defaultValue = "mlp:512,256", paramLabel = "SPEC",
-            description = "mlp:H1,H2,... hidden layer sizes (default ${DEFAULT-VALUE}), or layers joined by '-': "
-                    + "conv(F,K[,S[,P|same]]), maxpool(K[,S]), avgpool(K[,S]), flatten, dense(N), dropout(P), batchnorm, "
-                    + "relu, leaky_relu[(A)], elu[(A)], gelu, sigmoid, tanh, softmax; "
-                    + "e.g. conv(32,3)-relu-maxpool(2)-flatten-dense(128)-relu-dense(10).")
+    // the descriptions of --model and --activation, and the list of layers, come from HelpTexts
+    @Option(names = "--model", defaultValue = "mlp:512,256", paramLabel = "SPEC", descriptionKey = "model")
     String model;
 
-    @Option(names = "--activation", defaultValue = "relu", description = "Hidden activation: relu, leaky_relu, elu, gelu, sigmoid, tanh (default ${DEFAULT-VALUE}).")
+    @Option(names = "--activation", defaultValue = "relu", descriptionKey = "activation")
     String activation;
 
     @Option(names = "--epochs", defaultValue = "20", description = "Epochs (default ${DEFAULT-VALUE}).")
@@ -165,7 +161,8 @@ final class TrainCommand implements Callable<Integer> {
         Double holdOut = validationSplit != null ? validationSplit : patience != null ? Double.valueOf(0.1) : null;
         Split fitting = holdOut == null ? split : ValidationSplit.of(split.train(), holdOut, seed);
         Normalization normalization = standardize ? Normalization.fit(fitting.train(), true, kind == Task.REGRESS) : Normalization.NONE;
-        Module net = buildModel(split.train().featureCount(), outputs);
+        ModelCard card = CardFlags.card(this, split.train().featureCount(), outputs).withTask(kind).withNormalization(normalization);
+        Module net = card.build();
         try (Device dev = deviceOptions.open(line -> System.out.println(line))) {
             net.to(dev, seed);
             Optimizer opt = buildOptimizer(net);
@@ -181,9 +178,7 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "validation: %d of the training examples held out; each epoch is evaluated on them%n",
                         fitting.test().size());
             }
-            Map<String, String> metadata = SavedModel.metadata(this, net, split.train().featureCount(), outputs);
-            metadata.putAll(normalization.metadata());
-            persistence.attach(trainer, net, opt, dev, resumed, metadata);
+            persistence.attach(trainer, net, opt, dev, resumed, card.toMetadata());
             TrainingHistory history;
             try (ProgressDisplay progress = ProgressDisplay.forConsole(epochs, kind)) {
                 history = trainer.fit(fitting.train(), fitting.test(), epochs, printingNotes(progress));
@@ -209,7 +204,7 @@ final class TrainCommand implements Callable<Integer> {
                 TrainingChart.write(history, chart, data);
                 System.out.println("wrote the training curves to " + chart);
             }
-            persistence.save(net, metadata);
+            persistence.save(net, card);
             DeviceMemory.release(dev);
         } catch (DeviceOutOfMemoryException e) {
             throw PersistenceOptions.outOfMemory(e, 0);
@@ -319,12 +314,6 @@ final class TrainCommand implements Callable<Integer> {
             case adagrad -> 0.01f;
             default -> 0.05f;
         };
-    }
-
-    /** The network of {@code --model} (see {@link ModelSpec}); image models take square single-channel (or RGB) inputs. */
-    Module buildModel(int inputs, int classes) {
-        ModelSpec spec = ModelSpec.parse(model, activation);
-        return spec.build(spec.inputShapeFor(inputs), classes);
     }
 
     Optimizer buildOptimizer(Module net) {

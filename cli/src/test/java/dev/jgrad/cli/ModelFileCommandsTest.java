@@ -47,7 +47,9 @@ class ModelFileCommandsTest {
         assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(f.tensors().keySet()));
         assertEquals("mlp:48", f.metadata().get("jgrad.model"));
         assertEquals("tanh", f.metadata().get("jgrad.activation"));
-        assertEquals("64", f.metadata().get("jgrad.inputs"));
+        assertEquals("64", f.metadata().get("jgrad.input_shape"));
+        assertEquals("10", f.metadata().get("jgrad.outputs"));
+        assertEquals("classify", f.metadata().get("jgrad.task"));
         assertTrue(f.metadata().get("jgrad.config").contains("\"optimizer\":\"momentum\""), f.metadata().get("jgrad.config"));
 
         CliRun eval = CliRun.of("eval", "--device", "cpu", "--model", model.toString());

@@ -6,6 +6,7 @@ import dev.jgrad.device.Devices;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Split;
+import dev.jgrad.io.ModelCard;
 import dev.jgrad.io.ModelFiles;
 import dev.jgrad.nn.ModelSpec;
 import dev.jgrad.optim.Adam;
@@ -59,13 +60,13 @@ class PyTorchInteropTest {
 
         try (Device cpu = Devices.open("cpu", line -> {})) {
             // jgrad -> PyTorch
-            Module jgradNet = SavedModel.read(jgradFile).instantiate(cpu);
+            Module jgradNet = ModelFiles.load(jgradFile).model(cpu);
             float[] ours = logits(jgradNet, cpu, test);
             float[] torchOfOurs = readFloats(dir.resolve("torch_logits_of_jgrad.f32"));
             String there = compare("jgrad model in PyTorch", ours, torchOfOurs, test.size());
 
             // PyTorch -> jgrad, into a model given by the same spec as the CLI's
-            Module fromTorch = new SavedModel.Description("mlp:" + HIDDEN, "relu", 64, 10).build();
+            Module fromTorch = ModelCard.forFeatures("mlp:" + HIDDEN, "relu", 64, 10).build();
             fromTorch.to(cpu, 99);
             ModelFiles.load(dir.resolve("torch.safetensors"), fromTorch);
             String back = compare("PyTorch model in jgrad", logits(fromTorch, cpu, test), readFloats(dir.resolve("torch_logits.f32")), test.size());

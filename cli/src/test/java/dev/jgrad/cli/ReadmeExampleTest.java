@@ -47,5 +47,6 @@ class ReadmeExampleTest {
         String printed = out.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("epoch 5: loss"), printed);
         assertTrue(printed.contains("|grad of 0.weight| > 0: true"), printed);
+        assertTrue(printed.contains("reloaded mlp:128: linear(64->128) -> relu -> linear(128->10)"), printed);
     }
 }

@@ -40,17 +40,31 @@ public final class StateDicts {
      */
     public static void load(Map<String, Tensor> target, Map<String, HostArray> arrays, String source, String what)
             throws DataFormatException {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        target.forEach((name, t) -> shapes.put(name, t.shape()));
+        check(shapes, arrays, source, what);
+        for (Map.Entry<String, Tensor> e : target.entrySet()) e.getValue().copyFrom(arrays.get(e.getKey()).values());
+    }
+
+    /**
+     * Checks that {@code arrays} has exactly the names of {@code shapes} with those shapes (what
+     * {@link #load} needs), before anything is allocated for them.
+     *
+     * @throws DataFormatException one line listing the missing, unexpected and mis-shaped names
+     */
+    public static void check(Map<String, int[]> shapes, Map<String, HostArray> arrays, String source, String what)
+            throws DataFormatException {
         List<String> missing = new ArrayList<>();
         List<String> misShaped = new ArrayList<>();
-        for (Map.Entry<String, Tensor> e : target.entrySet()) {
+        for (Map.Entry<String, int[]> e : shapes.entrySet()) {
             HostArray a = arrays.get(e.getKey());
             if (a == null) missing.add(e.getKey());
-            else if (!Arrays.equals(a.shape(), e.getValue().shape())) {
-                misShaped.add(e.getKey() + " is " + a.shapeString() + " in the file but " + e.getValue().shapeString() + " in the " + what);
+            else if (!Arrays.equals(a.shape(), e.getValue())) {
+                misShaped.add(e.getKey() + " is " + a.shapeString() + " in the file but " + Arrays.toString(e.getValue()) + " in the " + what);
             }
         }
         List<String> unexpected = new ArrayList<>();
-        for (String name : arrays.keySet()) if (!target.containsKey(name)) unexpected.add(name);
+        for (String name : arrays.keySet()) if (!shapes.containsKey(name)) unexpected.add(name);
         if (!missing.isEmpty() || !unexpected.isEmpty() || !misShaped.isEmpty()) {
             List<String> parts = new ArrayList<>();
             if (!missing.isEmpty()) parts.add("missing " + list(missing));
@@ -58,7 +72,6 @@ public final class StateDicts {
             if (!misShaped.isEmpty()) parts.add(list(misShaped));
             throw new DataFormatException(source + ": does not fit the " + what + ": " + String.join("; ", parts));
         }
-        for (Map.Entry<String, Tensor> e : target.entrySet()) e.getValue().copyFrom(arrays.get(e.getKey()).values());
     }
 
     /**

@@ -27,7 +27,7 @@ public final class Layers {
             new LayerType("dense", List.of("linear", "fc"), "units", 1, 1, Input.FLAT,
                     "fully connected layer", (a, s) -> new Built(new Linear(s[0], a.positiveInt(0)), new int[]{a.positiveInt(0)})),
             new LayerType("dropout", List.of(), "p", 1, 1, Input.ANY,
-                    "zeroes each value with probability p in training, scaling the rest by 1/(1-p)", Layers::dropout),
+                    "in training, zeroes values with probability p, scales the rest", Layers::dropout),
             new LayerType("batchnorm", List.of("bn"), "", 0, 0, Input.EITHER,
                     "batch normalisation: 2-D after convolutions, 1-D after dense layers",
                     (a, s) -> new Built(s.length == 3 ? new BatchNorm2d(s[0]) : new BatchNorm1d(s[0]), s)),
@@ -39,7 +39,7 @@ public final class Layers {
             activation("sigmoid", List.of(), null, "1/(1+exp(-x))", Sigmoid::new, null),
             activation("tanh", List.of(), null, "hyperbolic tangent", Tanh::new, null),
             new LayerType("softmax", List.of(), "", 0, 0, Input.ANY,
-                    "probabilities over the last axis (not before a cross-entropy loss, which applies its own)",
+                    "probabilities over the last axis (not before cross-entropy)",
                     (a, s) -> new Built(new Softmax(), s)));
 
     private Layers() {}
