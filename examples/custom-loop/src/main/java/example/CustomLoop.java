@@ -10,7 +10,7 @@ import dev.jgrad.metrics.ConfusionMatrix;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
-import dev.jgrad.ops.Losses;
+import dev.jgrad.ops.Loss;
 import dev.jgrad.optim.SGD;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
@@ -63,7 +63,7 @@ public final class CustomLoop {
                         sgd.zeroGrad();
                         Tensor input = Tensor.of(device, Arrays.copyOf(x, rows * width), rows, width);
                         Tensor labels = Tensor.of(device, Arrays.copyOf(y, rows), rows);
-                        Tensor loss = Losses.crossEntropy(model.forward(input), labels);
+                        Tensor loss = Loss.crossEntropy().apply(model.forward(input), labels);
                         loss.backward();
                         sgd.step();
                         lossSum += loss.item() * rows;

@@ -5,9 +5,12 @@ import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Split;
 import dev.jgrad.device.Device;
 import dev.jgrad.device.Devices;
+import dev.jgrad.io.ModelCard;
 import dev.jgrad.io.ModelFiles;
+import dev.jgrad.io.SavedModel;
 import dev.jgrad.metrics.ConfusionMatrix;
 import dev.jgrad.nn.Linear;
+import dev.jgrad.nn.Module;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Adam;
@@ -20,11 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Trains a small MLP on the handwritten digits embedded in jgrad, saves it, loads it into a new model and
- * predicts the test set with it. Exits with status 1 when the loaded model's predictions differ from the
+ * Trains a small MLP on the handwritten digits embedded in jgrad, saves it with its model card, rebuilds it
+ * from the file alone and predicts the test set with it. Exits with status 1 when the loaded model's predictions differ from the
  * trained one's or its accuracy is below {@link #MIN_ACCURACY}.
  */
 public final class TrainSavePredict {
@@ -45,12 +47,13 @@ public final class TrainSavePredict {
             EpochStats last = epochs.getLast();
             System.out.printf("trained %d epochs: loss %.4f, test accuracy %.4f%n", epochs.size(), last.loss(), last.testAccuracy());
 
-            ModelFiles.save(file, model, Map.of("example", "train-save-predict"));
+            // the card says what the file holds (architecture, input shape, classes), so loading needs nothing else
+            ModelFiles.save(model, ModelCard.of("mlp:128", new int[]{64}, 10), file);
             System.out.println("saved " + file + " (" + Files.size(file) + " bytes)");
 
-            Sequential loaded = mlp();
-            loaded.to(device, 2);                     // other initial weights: the file must overwrite all of them
-            ModelFiles.load(file, loaded);
+            SavedModel saved = ModelFiles.load(file);
+            Module loaded = saved.model(device);
+            System.out.println("loaded " + saved.card());
 
             int[] before = predict(model, device, test);
             int[] after = predict(loaded, device, test);
@@ -70,7 +73,7 @@ public final class TrainSavePredict {
     }
 
     /** The predicted class of every example (Predictor runs the model in evaluation mode, without a graph). */
-    static int[] predict(Sequential model, Device device, Dataset data) {
+    static int[] predict(Module model, Device device, Dataset data) {
         return new Predictor(model, device).predict(data.features(), data.size()).classes();
     }
 

@@ -9,7 +9,7 @@ import dev.jgrad.nn.Dense;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.nn.Sigmoid;
-import dev.jgrad.ops.Losses;
+import dev.jgrad.ops.Loss;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
@@ -43,7 +43,7 @@ class AutoencoderTest {
                     try (Scope s = Scope.open()) {
                         Tensor x = Tensor.of(d, xb, batch, f);
                         opt.zeroGrad();
-                        Losses.mse(ae.forward(x), x).backward();     // the input is the target
+                        Loss.mse().apply(ae.forward(x), x).backward();     // the input is the target
                         opt.step();
                     }
                 }
@@ -59,7 +59,7 @@ class AutoencoderTest {
     private static double reconstructionError(Sequential ae, Device d, Dataset data) {
         try (GradMode g = GradMode.noGrad(); Scope s = Scope.open()) {
             Tensor x = Tensor.of(d, data.features(), data.size(), data.featureCount());
-            return Losses.mse(ae.forward(x), x).item();
+            return Loss.mse().apply(ae.forward(x), x).item();
         }
     }
 

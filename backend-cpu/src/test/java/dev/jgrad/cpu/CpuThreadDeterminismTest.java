@@ -4,7 +4,7 @@ import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.ModelSpec;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
-import dev.jgrad.ops.Losses;
+import dev.jgrad.ops.Loss;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.SGD;
 import dev.jgrad.internal.DeviceMemory;
@@ -71,7 +71,7 @@ class CpuThreadDeterminismTest {
                 for (int i = 0; i < y.length; i++) y[i] = rng.nextInt(10);
                 try (Scope scope = Scope.open()) {
                     adam.zeroGrad();
-                    Tensor loss = Losses.crossEntropy(model.forward(Tensor.of(device, x, batch, 784)), Tensor.of(device, y, batch));
+                    Tensor loss = Loss.crossEntropy().apply(model.forward(Tensor.of(device, x, batch, 784)), Tensor.of(device, y, batch));
                     loss.backward();
                     adam.step();
                 }
@@ -101,7 +101,7 @@ class CpuThreadDeterminismTest {
                 for (int i = 0; i < y.length; i++) y[i] = rng.nextInt(10);
                 try (Scope scope = Scope.open()) {
                     sgd.zeroGrad();
-                    Tensor loss = Losses.crossEntropy(model.forward(Tensor.of(device, x, 128, 784)), Tensor.of(device, y, 128));
+                    Tensor loss = Loss.crossEntropy().apply(model.forward(Tensor.of(device, x, 128, 784)), Tensor.of(device, y, 128));
                     loss.backward();
                     sgd.step();
                 }

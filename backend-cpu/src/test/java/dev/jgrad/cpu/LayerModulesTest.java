@@ -7,7 +7,7 @@ import dev.jgrad.nn.Dropout;
 import dev.jgrad.nn.ModelSpec;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
-import dev.jgrad.ops.Losses;
+import dev.jgrad.ops.Loss;
 import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
@@ -103,7 +103,7 @@ class LayerModulesTest {
             Tensor y = Tensor.of(d, new float[]{0, 3, 9, 1, 1}, 5);
             Tensor logits = net.forward(x);
             assertArrayEquals(new int[]{5, 10}, logits.shape());
-            Losses.crossEntropy(logits, y).backward();
+            Loss.crossEntropy().apply(logits, y).backward();
             for (var e : net.stateDict().entrySet()) {
                 if (e.getValue().requiresGrad()) assertNotNull(e.getValue().gradToArray(), e.getKey() + " got a gradient");
             }

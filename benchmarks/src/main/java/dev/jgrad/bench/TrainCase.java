@@ -5,7 +5,7 @@ import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.ModelSpec;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
-import dev.jgrad.ops.Losses;
+import dev.jgrad.ops.Loss;
 import dev.jgrad.optim.SGD;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
@@ -120,7 +120,7 @@ public record TrainCase(Network network, long seed) implements BenchCase {
                     int b = iteration % batches;
                     try (Scope scope = Scope.open()) {
                         sgd.zeroGrad();
-                        Tensor loss = Losses.crossEntropy(net.forward(x[b]), y[b]);
+                        Tensor loss = Loss.crossEntropy().apply(net.forward(x[b]), y[b]);
                         loss.backward();
                         sgd.step();
                         return readLoss ? loss.item() : Float.NaN;

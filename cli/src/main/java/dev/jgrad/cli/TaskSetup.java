@@ -1,7 +1,7 @@
 package dev.jgrad.cli;
 
 import dev.jgrad.data.CsvFormat;
-import dev.jgrad.train.LossFunction;
+import dev.jgrad.ops.Loss;
 import dev.jgrad.train.Task;
 
 import java.util.Arrays;
@@ -28,8 +28,8 @@ record TaskSetup(Task task, String loss, String targetCols, boolean standardize)
         return new TaskSetup(task, loss, cols, standardize);
     }
 
-    LossFunction lossFunction() {
-        return loss == null ? task.defaultLoss() : LossFunction.named(loss);
+    Loss lossFunction() {
+        return loss == null ? task.defaultLoss() : Loss.named(loss);
     }
 
     List<String> columns() {

@@ -22,7 +22,6 @@ import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.ValidationSplit;
 import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.train.EpochStats;
-import dev.jgrad.train.LossFunction;
 import dev.jgrad.train.Task;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingHistory;

@@ -4,7 +4,7 @@ import dev.jgrad.autograd.Node;
 import dev.jgrad.device.Device;
 import dev.jgrad.tensor.Tensor;
 
-/** Softmax over the last axis. For classification losses use {@link Losses#crossEntropy}, which fuses it. */
+/** Softmax over the last axis. For classification losses use {@link Loss#crossEntropy()}, which fuses it. */
 public final class Softmax {
     private Softmax() {}
 

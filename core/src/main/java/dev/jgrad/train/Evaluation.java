@@ -8,6 +8,7 @@ import dev.jgrad.metrics.ConfusionMatrix;
 import dev.jgrad.metrics.MultiLabelMetrics;
 import dev.jgrad.metrics.RegressionMetrics;
 import dev.jgrad.nn.Module;
+import dev.jgrad.ops.Loss;
 import dev.jgrad.tensor.Tensor;
 
 import java.util.LinkedHashMap;
@@ -44,7 +45,7 @@ public final class Evaluation {
      * Evaluates {@code model} on {@code data} (already normalized as {@code normalization} says) for {@code task},
      * in batches of {@code batch}, in evaluation mode and without recording a graph.
      */
-    static Evaluation compute(Module model, Device device, Dataset data, Task task, LossFunction lossFunction, Normalization normalization,
+    static Evaluation compute(Module model, Device device, Dataset data, Task task, Loss loss, Normalization normalization,
                               int batch) {
         task.check(data);
         int n = data.size();
@@ -67,7 +68,7 @@ public final class Evaluation {
                 y = task == Task.CLASSIFY ? Tensor.empty(device, rows) : Tensor.empty(device, rows, width);
                 device.write(ys, 0, y.buffer(), 0, rows * width);
             }
-            lossTotal[0] += (double) lossFunction.apply(output, y).item() * rows;
+            lossTotal[0] += (double) loss.apply(output, y).item() * rows;
             float[] out = output.toArray();
             switch (task) {
                 case CLASSIFY -> {

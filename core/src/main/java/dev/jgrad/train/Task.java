@@ -2,6 +2,7 @@ package dev.jgrad.train;
 
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Targets;
+import dev.jgrad.ops.Loss;
 
 import java.util.List;
 import java.util.Locale;
@@ -60,11 +61,11 @@ public enum Task {
     }
 
     /** {@return the loss used unless another is given: cross-entropy, BCE on logits, or MSE} */
-    public LossFunction defaultLoss() {
+    public Loss defaultLoss() {
         return switch (this) {
-            case CLASSIFY -> LossFunction.crossEntropy();
-            case MULTILABEL -> LossFunction.bceWithLogits();
-            case REGRESS, AUTOENCODE -> LossFunction.mse();
+            case CLASSIFY -> Loss.crossEntropy();
+            case MULTILABEL -> Loss.bceWithLogits();
+            case REGRESS, AUTOENCODE -> Loss.mse();
         };
     }
 

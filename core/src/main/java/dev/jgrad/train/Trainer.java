@@ -4,6 +4,7 @@ import dev.jgrad.device.Device;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Normalization;
 import dev.jgrad.nn.Module;
+import dev.jgrad.ops.Loss;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.schedule.LrSchedule;
 import dev.jgrad.tensor.Scope;
@@ -13,7 +14,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Mini-batch training for a {@link Task} (classification by default) with a {@link LossFunction} (the task's
+ * Mini-batch training for a {@link Task} (classification by default) with a {@link Loss} (the task's
  * default unless {@link #loss} sets one): each epoch visits the training set in a seeded random order, in
  * batches, and is then evaluated on the test set with the task's metrics. {@link #fit} returns the run's
  * {@link TrainingHistory}.
@@ -48,7 +49,7 @@ public final class Trainer {
     private StepHook stepHook = StepHook.NONE;
     private long steps;
     private Task task = Task.CLASSIFY;
-    private LossFunction loss = Task.CLASSIFY.defaultLoss();
+    private Loss loss = Task.CLASSIFY.defaultLoss();
     private boolean lossSet;
     private Normalization normalization = Normalization.NONE;
     private boolean evaluateTrainingSet;
@@ -101,17 +102,17 @@ public final class Trainer {
     /**
      * What each step minimises, instead of the task's default loss.
      *
-     * @param lossFunction the loss
+     * @param loss the loss
      * @return this trainer
      */
-    public Trainer loss(LossFunction lossFunction) {
-        this.loss = lossFunction;
+    public Trainer loss(Loss loss) {
+        this.loss = loss;
         this.lossSet = true;
         return this;
     }
 
     /** {@return the loss each step minimises} */
-    public LossFunction loss() {
+    public Loss loss() {
         return loss;
     }
 
@@ -403,7 +404,7 @@ public final class Trainer {
      * @param normalization the standardization the model was trained with ({@link Normalization#NONE} for none)
      * @return the loss and the task's metrics
      */
-    public static Evaluation evaluate(Module model, Device device, Dataset data, Task task, LossFunction loss, Normalization normalization) {
+    public static Evaluation evaluate(Module model, Device device, Dataset data, Task task, Loss loss, Normalization normalization) {
         return Evaluation.compute(model, device, normalization.apply(data), task, loss, normalization, EVAL_BATCH);
     }
 }

@@ -1,5 +1,6 @@
 package dev.jgrad.train;
 
+import dev.jgrad.ops.Loss;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class TrainingHistory extends AbstractList<EpochStats> {
      * An empty history, which {@link Trainer#fit} fills.
      *
      * @param task     what was trained
-     * @param lossName the loss's name ({@link LossFunction#name()})
+     * @param lossName the loss's name ({@link Loss#name()})
      */
     public TrainingHistory(Task task, String lossName) {
         this.task = task;
@@ -30,7 +31,7 @@ public final class TrainingHistory extends AbstractList<EpochStats> {
         return task;
     }
 
-    /** {@return the name of the loss minimised ({@link LossFunction#name()})} */
+    /** {@return the name of the loss minimised ({@link Loss#name()})} */
     public String lossName() {
         return lossName;
     }

@@ -5,7 +5,7 @@ import dev.jgrad.device.Device;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
-import dev.jgrad.ops.Losses;
+import dev.jgrad.ops.Loss;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.SGD;
@@ -100,7 +100,7 @@ final class TrainingChecks {
             Tensor x = Tensor.of(device, problem.batchX(b), BATCH, FEATURES);
             Tensor y = Tensor.of(device, problem.batchLabels(b), BATCH);
             opt.zeroGrad();
-            Tensor loss = Losses.crossEntropy(net.forward(x), y);
+            Tensor loss = Loss.crossEntropy().apply(net.forward(x), y);
             loss.backward();
             opt.step();
             return loss.item();
@@ -112,7 +112,7 @@ final class TrainingChecks {
         try (Scope scope = Scope.open(); GradMode noGrad = GradMode.noGrad()) {
             Tensor x = Tensor.of(device, problem.x(), SAMPLES, FEATURES);
             Tensor y = Tensor.of(device, problem.labels(), SAMPLES);
-            return Losses.crossEntropy(net.forward(x), y).item();
+            return Loss.crossEntropy().apply(net.forward(x), y).item();
         }
     }
 

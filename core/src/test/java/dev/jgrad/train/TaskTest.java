@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Targets;
+import dev.jgrad.ops.Loss;
 import org.junit.jupiter.api.Test;
 
 class TaskTest {
@@ -25,9 +26,9 @@ class TaskTest {
         assertTrue(Task.higherIsBetter("r2"));
         assertFalse(Task.higherIsBetter("rmse"));
         assertEquals(Task.REGRESS, Task.named(" Regress"));
-        assertEquals("huber:0.5", LossFunction.named("huber:0.5").name());
-        assertEquals("l1", LossFunction.named("MAE").name());
-        assertThrows(IllegalArgumentException.class, () -> LossFunction.named("hinge"));
+        assertEquals("huber:0.5", Loss.named("huber:0.5").name());
+        assertEquals("l1", Loss.named("MAE").name());
+        assertThrows(IllegalArgumentException.class, () -> Loss.named("hinge"));
     }
 
     @Test
