@@ -2,14 +2,17 @@
 
 usage: python3 pytorch_diabetes.py DIABETES.csv SEEDS [HIDDEN] [EPOCHS] [BATCH] [LR] [INIT]
   SEEDS: e.g. 1,2,3,4,5; HIDDEN: 32 (one hidden ReLU layer); EPOCHS: 100; BATCH: 32; LR: 0.001 (Adam);
-  INIT: torch (PyTorch's default, the default) or jgrad (what `--model mlp:H` does: Xavier-uniform weights, zero biases).
+  INIT: torch (PyTorch's default, the default), jgrad (what `--model mlp:H` does: He-uniform weights before the
+  ReLU, Xavier-uniform for the output layer, zero biases), or save:FILE.safetensors: PyTorch's initial weights of the first seed are written to FILE for
+  `jgrad train --init FILE`, so that with BATCH = the training set (353, full batch, no order to differ) both
+  trainings start and step identically and must end at the same figures up to float rounding.
 
 The same test set as jgrad: the CSV's rows shuffled as jgrad's Split.shuffled does (java.util.Random(42),
 Fisher-Yates from the last row), the first floor(0.8 n) rows train, the rest test. Features and the target are
 standardized with the training rows' mean and population std; the loss is MSE on the standardized target;
 test metrics are in the target's original units. PyTorch's batch order (the seed fixes it) differs from jgrad's,
 so runs agree in distribution, not digit for digit.
-Prints one line per seed: test r2, rmse, mae after the last epoch."""
+Prints one line per seed: test r2, rmse (to 4 decimals), mae after the last epoch."""
 import csv, sys
 import numpy as np, torch, torch.nn as nn
 
@@ -72,14 +75,31 @@ X = torch.from_numpy((x_all[tr] - fm) / fs)
 Y = torch.from_numpy((y_all[tr] - tm) / ts)
 Xt = torch.from_numpy((x_all[te] - fm) / fs)
 Yt = y_all[te, 0].astype(np.float64)
+def save_safetensors(file, model):
+    """The state dict as safetensors (8-byte header length, JSON header, little-endian float32 data)."""
+    import json, struct
+    header, blobs, offset = {}, [], 0
+    for name, t in model.state_dict().items():
+        b = t.detach().numpy().astype('<f4').tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(b)]}
+        offset += len(b)
+        blobs.append(b)
+    h = json.dumps(header).encode()
+    h += b' ' * (-len(h) % 8)
+    with open(file, 'wb') as f:
+        f.write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
+
+
 for seed in seeds:
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(X.shape[1], hidden), nn.ReLU(), nn.Linear(hidden, 1))
+    if init.startswith('save:'):
+        save_safetensors(init[5:], model)
     if init == 'jgrad':
-        for m in model:
-            if isinstance(m, nn.Linear):
-                nn.init.xavier_uniform_(m.weight)
-                nn.init.zeros_(m.bias)
+        nn.init.kaiming_uniform_(model[0].weight, nonlinearity='relu')   # U(+-sqrt(6 / fan_in)) before a ReLU
+        nn.init.xavier_uniform_(model[2].weight)
+        nn.init.zeros_(model[0].bias)
+        nn.init.zeros_(model[2].bias)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     for e in range(epochs):
         perm = torch.randperm(len(X))
@@ -93,4 +113,4 @@ for seed in seeds:
         pred = model(Xt)[:, 0].numpy().astype(np.float64) * ts[0] + tm[0]
     err = pred - Yt
     r2 = 1 - (err ** 2).sum() / ((Yt - Yt.mean()) ** 2).sum()
-    print(f"pytorch diabetes ({init} init) seed {seed}: test r2 {r2:.4f} rmse {np.sqrt((err ** 2).mean()):.2f} mae {np.abs(err).mean():.2f}", flush=True)
+    print(f"pytorch diabetes ({init.split(':')[0]} init) seed {seed}: test r2 {r2:.4f} rmse {np.sqrt((err ** 2).mean()):.4f} mae {np.abs(err).mean():.2f}", flush=True)

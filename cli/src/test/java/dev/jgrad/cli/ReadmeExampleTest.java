@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Compiles and runs the library example in README.md, so the README cannot drift from the API. */
+/** Compiles and runs the library examples in README.md, so the README cannot drift from the API. */
 class ReadmeExampleTest {
 
     @Test
@@ -48,5 +48,46 @@ class ReadmeExampleTest {
         assertTrue(printed.contains("epoch 5: loss"), printed);
         assertTrue(printed.contains("|grad of 0.weight| > 0: true"), printed);
         assertTrue(printed.contains("reloaded mlp:128: linear(64->128) -> relu -> linear(128->10)"), printed);
+    }
+
+    @Test
+    void readmeRegressionExampleCompilesAndRuns(@TempDir Path dir) throws Exception {
+        String text = Files.readString(Path.of("..", "README.md"));
+        Matcher m = Pattern.compile("<!-- example: regression -->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(text);
+        assertTrue(m.find(), "README.md has no '<!-- example: regression -->' java block");
+        Path src = dir.resolve("RegressionExample.java");
+        Files.writeString(src, m.group(1));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+        int rc = javac.run(null, diagnostics, diagnostics, "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), "-d", dir.toString(), src.toString());
+        assertEquals(0, rc, "README example does not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
+
+        // the diabetes CSV's layout (10 features, a header, the target "progression") with a known linear target
+        java.util.Random rnd = new java.util.Random(1);
+        StringBuilder csv = new StringBuilder("age,sex,bmi,bp,s1,s2,s3,s4,s5,s6,progression\n");
+        for (int i = 0; i < 300; i++) {
+            double y = 150;
+            for (int f = 0; f < 10; f++) {
+                double x = 50 + 10 * rnd.nextGaussian();
+                y += (f - 4.5) * (x - 50);
+                csv.append(String.format(java.util.Locale.ROOT, "%.3f,", x));
+            }
+            csv.append(String.format(java.util.Locale.ROOT, "%.3f%n", y + rnd.nextGaussian()));
+        }
+        Path data = Files.writeString(dir.resolve("diabetes.csv"), csv.toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        try (URLClassLoader loader = new URLClassLoader(new URL[]{dir.toUri().toURL()}, getClass().getClassLoader())) {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            loader.loadClass("RegressionExample").getMethod("main", String[].class).invoke(null, (Object) new String[] {data.toString()});
+        } finally {
+            System.setOut(old);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        Matcher r2 = Pattern.compile("test r2 ([0-9.]+)").matcher(printed);
+        assertTrue(r2.find(), printed);
+        assertTrue(Double.parseDouble(r2.group(1)) > 0.95, "a linear target should be learned: " + printed);
+        assertTrue(printed.contains("predicted progression of the first test patient: "), printed);
     }
 }
