@@ -30,13 +30,17 @@ final class Sgemm {
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
     /** Where 8-float vectors are narrower than the machine's own (no AVX2), they would be emulated: scalar packs. */
     private static final boolean VECTOR_PACKS = L >= 8;
-    /** Micro-tile: MR rows x NR columns (see {@link #kernel}). */
-    static final int MR = 5;
+    /**
+     * Micro-tile: MR rows x NR columns. 5 x 2 vectors where there are 16 vector registers (AVX2, see
+     * {@link #kernel}); 8 x 2 where there are 32 (AVX-512, {@link #kernel8}): 16 accumulators hide the FMA
+     * latency with fewer broadcasts per FMA. The packs handle any MR up to 8.
+     */
+    static final int MR = L >= 16 ? 8 : 5;
     static final int NR = 2 * L;
     /** A KC x NR panel of B stays in L1: 24 KiB (384 x 16 floats with 8-float vectors, 192 x 32 with 16). */
     private static final int KC = 6144 / NR;
     /** An MC x KC block of A stays in L2. */
-    private static final int MC = 190;
+    private static final int MC = MR == 8 ? 192 : 190;       // whole panels of MR rows
     /** A KC x NC block of B stays in L3. */
     private static final int NC = 2048;
     /**
@@ -194,7 +198,7 @@ final class Sgemm {
                 int co = call.cOff + (ic + ir) * n + jc + jr;
                 if (mr == MR && nr == NR) {
                     if (init != INIT_LOAD) startTile(c, co, n, init == INIT_BIAS ? biasPad : ZEROS, init == INIT_BIAS ? jc + jr : 0);
-                    kernel(pa, ao, pb, bo, kc, c, co, n);
+                    microKernel(pa, ao, pb, bo, kc, c, co, n);
                 } else {
                     edgeTile(ws, pa, ao, pb, bo, kc, c, co, n, mr, nr, init, jc + jr);
                 }
@@ -212,7 +216,7 @@ final class Sgemm {
         } else {
             startTile(t, 0, NR, init == INIT_BIAS ? biasPad : ZEROS, init == INIT_BIAS ? biasOffset : 0);
         }
-        kernel(pa, ao, pb, bo, kc, t, 0, NR);
+        microKernel(pa, ao, pb, bo, kc, t, 0, NR);
         for (int r = 0; r < mr; r++) System.arraycopy(t, r * NR, c, co + r * ldc, nr);
     }
 
@@ -223,6 +227,70 @@ final class Sgemm {
             r0.intoArray(c, co + r * ldc);
             r1.intoArray(c, co + r * ldc + L);
         }
+    }
+
+    /** The micro-kernel for this machine's MR (a constant, so the JIT keeps one branch). */
+    private static void microKernel(float[] pa, int ao, float[] pb, int bo, int kc, float[] c, int co, int ldc) {
+        if (MR == 8) kernel8(pa, ao, pb, bo, kc, c, co, ldc);
+        else kernel(pa, ao, pb, bo, kc, c, co, ldc);
+    }
+
+    /** {@link #kernel} with 8 rows, for machines with 32 vector registers (16 accumulators, 2 B vectors, a broadcast). */
+    private static void kernel8(float[] pa, int ao, float[] pb, int bo, int kc, float[] c, int co, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, co), c01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, co + ldc), c11 = FloatVector.fromArray(S, c, co + ldc + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * ldc), c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * ldc), c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+        FloatVector c40 = FloatVector.fromArray(S, c, co + 4 * ldc), c41 = FloatVector.fromArray(S, c, co + 4 * ldc + L);
+        FloatVector c50 = FloatVector.fromArray(S, c, co + 5 * ldc), c51 = FloatVector.fromArray(S, c, co + 5 * ldc + L);
+        FloatVector c60 = FloatVector.fromArray(S, c, co + 6 * ldc), c61 = FloatVector.fromArray(S, c, co + 6 * ldc + L);
+        FloatVector c70 = FloatVector.fromArray(S, c, co + 7 * ldc), c71 = FloatVector.fromArray(S, c, co + 7 * ldc + L);
+        for (int p = 0; p < kc; p++) {
+            int a = ao + p * 8;
+            int b = bo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, b);
+            FloatVector b1 = FloatVector.fromArray(S, pb, b + L);
+            FloatVector x = FloatVector.broadcast(S, pa[a]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, pa[a + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, pa[a + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, pa[a + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, pa[a + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, pa[a + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, pa[a + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, pa[a + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc);
+        c51.intoArray(c, co + 5 * ldc + L);
+        c60.intoArray(c, co + 6 * ldc);
+        c61.intoArray(c, co + 6 * ldc + L);
+        c70.intoArray(c, co + 7 * ldc);
+        c71.intoArray(c, co + 7 * ldc + L);
     }
 
     /**
