@@ -8,8 +8,9 @@ ReLU Dropout(0.3) Linear(128,10), softmax cross-entropy, Adam (betas 0.9/0.999, 
 step from a cosine over the run's fractional epochs (lr * (1 + cos(pi * t / E)) / 2, as jgrad's cosine:E).
 
 usage: python3 pytorch_cnn.py DATA_DIR|synthetic [--epochs E] [--batch B] [--threads T] [--lr LR]
-                              [--schedule cosine|constant] [--seed S]
-Per epoch it prints the training loop's samples/s (data already in memory as float tensors; the timed loop is
+                              [--schedule cosine|constant] [--seed S] [--train-samples N]
+--train-samples N trains each epoch on the first N examples of its shuffled order (a shorter timing run on a
+busy machine; accuracy figures need the full epoch). Per epoch it prints the training loop's samples/s (data already in memory as float tensors; the timed loop is
 shuffle-index, forward, loss, backward, step), the last batch's loss and the test accuracy.
 Run with /usr/bin/python3 and OpenBLAS installed (see /work/shared/peers/README.md).
 """
@@ -49,6 +50,7 @@ def main():
     ap.add_argument('--lr', type=float, default=0.002)
     ap.add_argument('--schedule', choices=['cosine', 'constant'], default='cosine')
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--train-samples', type=int, default=0)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -59,13 +61,13 @@ def main():
         nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Dropout(0.3), nn.Linear(128, 10))
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     loss_fn = nn.CrossEntropyLoss()
-    n = len(x)
+    n = min(len(x), a.train_samples) if a.train_samples > 0 else len(x)
     steps = (n + a.batch - 1) // a.batch
     print(f"pytorch {torch.__version__} cnn threads={a.threads} (OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}) "
           f"batch={a.batch} lr={a.lr} schedule={a.schedule} seed={a.seed}", flush=True)
     for epoch in range(a.epochs):
         model.train()
-        order = torch.randperm(n)
+        order = torch.randperm(len(x))[:n]
         start = time.perf_counter()
         for s in range(steps):
             if a.schedule == 'cosine':
