@@ -77,7 +77,7 @@ final class CpuConv2d {
         int chunks = (n + CHUNK - 1) / CHUNK;
         int per = patch * f + f;
         if (params && partials.length < chunks * per) partials = new float[chunks * per];
-        float[] part0 = partials;
+        float[] sums = partials;
         long work = (long) n * ohw * patch * f * ((gx != null ? 1 : 0) + (params ? 1 : 0));
         int parts = Math.min(parallel.threads(), chunks);
         Parallel.PartBody body = (part, ps) -> {
@@ -92,10 +92,10 @@ final class CpuConv2d {
                         float[] colsB = direct ? x : cb;
                         int colsO = direct ? b * image : 0;
                         if (!direct) unfold(g, x, b * image, cb);
-                        sgemm.gemmOnThread(part, false, true, patch, f, ohw, colsB, colsO, gy, go, part0, po, !first);
+                        sgemm.gemmOnThread(part, false, true, patch, f, ohw, colsB, colsO, gy, go, sums, po, !first);
                         for (int o = 0; o < f; o++) {
                             float s = VectorKernels.sum(gy, go + o * ohw, go + (o + 1) * ohw);
-                            part0[po + patch * f + o] = first ? s : part0[po + patch * f + o] + s;
+                            sums[po + patch * f + o] = first ? s : sums[po + patch * f + o] + s;
                         }
                     }
                     if (gx != null) {
