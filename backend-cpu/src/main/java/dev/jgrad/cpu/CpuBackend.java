@@ -1,17 +1,22 @@
 package dev.jgrad.cpu;
 
 import dev.jgrad.spi.Backend;
-import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.DeviceInfo;
 import dev.jgrad.device.DeviceUnavailableException;
+import dev.jgrad.spi.DeviceKernels;
 import dev.jgrad.spi.Probe;
 
 import java.util.List;
 
 /** The reference backend, always available: Java Vector API kernels on a pool of threads. */
 public final class CpuBackend implements Backend {
-    /** System property for the number of threads; defaults to the available processors. */
-    public static final String THREADS_PROPERTY = "jgrad.cpu.threads";
+    /**
+     * Why the backend is unusable when the JVM was started without the incubating Vector API module: the
+     * one flag to add, and where it goes for the usual launchers.
+     */
+    static final String NO_VECTOR_API = "the Vector API is not loaded: start the JVM with --add-modules jdk.incubator.vector"
+            + " (for mvn exec:java put it in .mvn/jvm.config or MAVEN_OPTS; for tests, in Surefire's argLine)";
 
     @Override
     public String name() {
@@ -26,30 +31,30 @@ public final class CpuBackend implements Backend {
     @Override
     public Probe probe() {
         try {
-            return Probe.available(name(), List.of(info(threads())));
+            return Probe.available(name(), List.of(info(Runtime.getRuntime().availableProcessors())));
         } catch (RuntimeException | LinkageError e) {
-            return Probe.unavailable(name(), "Vector API unusable: " + e);
+            return Probe.unavailable(name(), whyUnusable(e));
         }
     }
 
+    /** Rejects {@code tf32}; ignores the GEMM options, which only GPU backends have. */
     @Override
-    public Device open(int index) {
+    public DeviceKernels open(int index, DeviceConfig config) {
         if (index != 0) throw new DeviceUnavailableException("device 'cpu:" + index + "' does not exist: the CPU is cpu:0");
-        return new CpuDevice(info(threads()), threads());
+        if (config.tf32()) throw config.tf32Unsupported("cpu");
+        int threads = config.threadsOrProcessors();
+        try {
+            return new CpuDevice(info(threads), threads);
+        } catch (LinkageError e) {
+            throw new DeviceUnavailableException("device 'cpu' is unavailable: " + whyUnusable(e), e);
+        }
     }
 
-    static int threads() {
-        String p = System.getProperty(THREADS_PROPERTY);
-        int n = Runtime.getRuntime().availableProcessors();
-        if (p != null && !p.isBlank()) {
-            try {
-                n = Integer.parseInt(p.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(THREADS_PROPERTY + "='" + p + "' is not a number");
-            }
-            if (n < 1) throw new IllegalArgumentException(THREADS_PROPERTY + " must be at least 1, got " + n);
+    static String whyUnusable(Throwable e) {
+        if (e instanceof NoClassDefFoundError && String.valueOf(e.getMessage()).contains("jdk/incubator/vector")) {
+            return NO_VECTOR_API;
         }
-        return n;
+        return "Vector API unusable: " + e;
     }
 
     static DeviceInfo info(int threads) {

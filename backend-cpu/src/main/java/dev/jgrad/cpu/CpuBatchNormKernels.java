@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The reference batch-normalisation kernels (see {@link dev.jgrad.device.Device#batchNormStats}). x is
+ * The reference batch-normalisation kernels (see {@link dev.jgrad.spi.DeviceKernels#batchNormStats}). x is
  * viewed as [n, c, inner], one channel per task. Each channel's sums are taken plane by plane: within a
  * plane (inner values) in float vector lanes added in a fixed order, and the plane totals in double, so
  * the statistics keep double's accuracy over large batches, run at vector speed, and do not depend on the

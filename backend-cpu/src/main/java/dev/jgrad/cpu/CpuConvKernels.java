@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * The reference kernels for convolution as a GEMM: {@code im2col} unfolds patches into rows, {@code col2im}
  * folds their gradients back, {@code batchTranspose} moves between the GEMM's [n, oh*ow, f] and the
- * images' [n, f, oh*ow] layouts. Semantics are those documented on {@link dev.jgrad.device.Device}.
+ * images' [n, f, oh*ow] layouts. Semantics are those documented on {@link dev.jgrad.spi.DeviceKernels}.
  */
 final class CpuConvKernels {
     /** Below this many floats moved a kernel stays on the calling thread. */

@@ -5,8 +5,8 @@ import dev.jgrad.spi.BinaryOp;
 import dev.jgrad.spi.Broadcast;
 import dev.jgrad.spi.Buffer;
 import dev.jgrad.spi.ConvGeometry;
-import dev.jgrad.device.Device;
 import dev.jgrad.device.DeviceInfo;
+import dev.jgrad.spi.DeviceKernels;
 import dev.jgrad.spi.UnaryOp;
 
 import java.util.Arrays;
@@ -17,7 +17,7 @@ import static dev.jgrad.cpu.CpuBuffer.of;
  * The CPU device and the reference kernels every other backend is tested against. Kernels run
  * synchronously on the calling thread, GEMM and large elementwise passes on {@link Parallel}'s pool.
  */
-final class CpuDevice implements Device {
+final class CpuDevice implements DeviceKernels {
     /**
      * Elementwise passes shorter than this stay on one thread: a hand-off costs microseconds, and a pass
      * over 2^17 floats takes only tens of them (measured with the reference MLP's training step).

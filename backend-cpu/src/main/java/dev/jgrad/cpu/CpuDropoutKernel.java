@@ -2,7 +2,7 @@ package dev.jgrad.cpu;
 
 import dev.jgrad.spi.Philox;
 
-/** The reference inverted-dropout kernel: masks from the Philox stream, as {@link dev.jgrad.device.Device#dropout} defines. */
+/** The reference inverted-dropout kernel: masks from the Philox stream, as {@link dev.jgrad.spi.DeviceKernels#dropout} defines. */
 final class CpuDropoutKernel {
     private static final int PARALLEL_ELEMENTS = 1 << 15;
 

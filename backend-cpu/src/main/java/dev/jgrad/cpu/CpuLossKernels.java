@@ -1,6 +1,6 @@
 package dev.jgrad.cpu;
 
-/** The reference kernels for log-softmax and the Huber loss (see {@link dev.jgrad.device.Device#logSoftmax}). */
+/** The reference kernels for log-softmax and the Huber loss (see {@link dev.jgrad.spi.DeviceKernels#logSoftmax}). */
 final class CpuLossKernels {
     private CpuLossKernels() {}
 

@@ -1,6 +1,6 @@
 package dev.jgrad.cpu;
 
-/** The reference kernels for RMSprop, Adagrad and clipping by value (see {@link dev.jgrad.device.Device#rmspropStep}). */
+/** The reference kernels for RMSprop, Adagrad and clipping by value (see {@link dev.jgrad.spi.DeviceKernels#rmspropStep}). */
 final class CpuOptimizerKernels {
     private static final int PARALLEL_ELEMENTS = 1 << 16;
 

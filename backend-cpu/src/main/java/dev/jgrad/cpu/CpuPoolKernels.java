@@ -2,7 +2,7 @@ package dev.jgrad.cpu;
 
 import java.util.Arrays;
 
-/** The reference max- and average-pooling kernels (see {@link dev.jgrad.device.Device#maxPool2d}), one plane per task. */
+/** The reference max- and average-pooling kernels (see {@link dev.jgrad.spi.DeviceKernels#maxPool2d}), one plane per task. */
 final class CpuPoolKernels {
     private static final int PARALLEL_FLOATS = 1 << 15;
 

@@ -1,5 +1,7 @@
 package dev.jgrad.cpu;
 
+import dev.jgrad.device.Devices;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.device.Device;
 import dev.jgrad.data.Dataset;
@@ -11,7 +13,6 @@ import dev.jgrad.nn.Sequential;
 import dev.jgrad.nn.Sigmoid;
 import dev.jgrad.ops.Loss;
 import dev.jgrad.optim.Adam;
-import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import dev.jgrad.train.Trainer;
@@ -28,7 +29,7 @@ class AutoencoderTest {
         Split split = Datasets.digits();
         Dataset train = split.train(), test = split.test();
         int f = train.featureCount();
-        try (Device d = new CpuBackend().open(0)) {
+        try (Device d = Devices.open(new CpuBackend(), 0, DeviceConfig.standard())) {
             Sequential ae = new Sequential(new Dense(f, 32), new ReLU(), new Dense(32, 8), new ReLU(),
                     new Dense(8, 32), new ReLU(), new Dense(32, f), new Sigmoid());
             ae.to(d, 1);
@@ -52,7 +53,6 @@ class AutoencoderTest {
             double meanImage = meanImageError(train, test);
             System.out.printf("autoencoder test MSE: %.5f before, %.5f after training; mean image %.5f%n", before, after, meanImage);
             assertTrue(after < 0.5 * meanImage, "reconstruction MSE " + after + " vs " + meanImage + " for the mean image (before: " + before + ")");
-            DeviceMemory.release(d);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.jgrad.cpu;
 
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.Device;
 import dev.jgrad.device.Devices;
 import dev.jgrad.conformance.BackendConformanceTest;
@@ -11,17 +12,10 @@ import dev.jgrad.conformance.BackendConformanceTest;
  * kernels themselves.
  */
 class CpuConformanceTest extends BackendConformanceTest {
-    static final String THREADS = "3";
+    static final int THREADS = 3;
 
     @Override
     protected Device openDevice() {
-        String previous = System.getProperty(CpuBackend.THREADS_PROPERTY);
-        System.setProperty(CpuBackend.THREADS_PROPERTY, THREADS);
-        try {
-            return Devices.openSpec("cpu", Devices.backends(), msg -> {});
-        } finally {
-            if (previous == null) System.clearProperty(CpuBackend.THREADS_PROPERTY);
-            else System.setProperty(CpuBackend.THREADS_PROPERTY, previous);
-        }
+        return Devices.open(new CpuBackend(), 0, DeviceConfig.standard().withThreads(THREADS));
     }
 }

@@ -1,5 +1,7 @@
 package dev.jgrad.cpu;
 
+import dev.jgrad.device.Devices;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.Device;
 import dev.jgrad.conformance.LayerConformanceTest;
 
@@ -7,6 +9,6 @@ import dev.jgrad.conformance.LayerConformanceTest;
 class CpuLayerConformanceTest extends LayerConformanceTest {
     @Override
     protected Device openDevice() {
-        return new CpuBackend().open(0);
+        return Devices.open(new CpuBackend(), 0, DeviceConfig.standard());
     }
 }

@@ -1,5 +1,8 @@
 package dev.jgrad.cpu;
 
+import dev.jgrad.device.Devices;
+import dev.jgrad.device.DeviceConfig;
+import dev.jgrad.device.Device;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.ModelSpec;
 import dev.jgrad.nn.ReLU;
@@ -7,7 +10,6 @@ import dev.jgrad.nn.Sequential;
 import dev.jgrad.ops.Loss;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.SGD;
-import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -56,7 +58,7 @@ class CpuThreadDeterminismTest {
      * (not a multiple of the convolution's chunk of images); returns every parameter and running statistic.
      */
     private static List<float[]> trainCnn(int threads) {
-        CpuDevice device = new CpuDevice(CpuBackend.info(threads), threads);
+        Device device = Devices.open(new CpuBackend(), 0, DeviceConfig.standard().withThreads(threads));
         try {
             Sequential model = ModelSpec.parse("conv(32,3)-batchnorm-relu-maxpool(2)-conv(64,3)-batchnorm-relu-maxpool(2)"
                     + "-flatten-dense(128)-relu-dropout(0.3)-dense(10)", "relu").build(new int[]{1, 28, 28}, 10);
@@ -80,14 +82,13 @@ class CpuThreadDeterminismTest {
             for (Tensor t : model.stateDict().values()) state.add(t.toArray());
             return state;
         } finally {
-            DeviceMemory.release(device);
             device.close();
         }
     }
 
     /** Five SGD-with-momentum steps of a 784-512-256-10 MLP on fixed random batches; returns the parameters. */
     private static List<float[]> train(int threads) {
-        CpuDevice device = new CpuDevice(CpuBackend.info(threads), threads);
+        Device device = Devices.open(new CpuBackend(), 0, DeviceConfig.standard().withThreads(threads));
         try {
             Sequential model = new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 256), new ReLU(),
                     new Linear(256, 10));
@@ -111,7 +112,6 @@ class CpuThreadDeterminismTest {
             assertEquals(6, params.size());
             return params;
         } finally {
-            DeviceMemory.release(device);
             device.close();
         }
     }

@@ -1,5 +1,7 @@
 package dev.jgrad.cpu;
 
+import dev.jgrad.device.Devices;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.Device;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Datasets;
@@ -11,7 +13,6 @@ import dev.jgrad.train.EpochStats;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingListener;
 import dev.jgrad.train.ValidationSplit;
-import dev.jgrad.internal.DeviceMemory;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -43,7 +44,7 @@ class EarlyStoppingTest {
             shuffled[j] = t;
         }
         Dataset noise = new Dataset("noise", val.features(), shuffled, val.size(), val.featureCount(), val.classes());
-        try (Device d = new CpuBackend().open(0)) {
+        try (Device d = Devices.open(new CpuBackend(), 0, DeviceConfig.standard())) {
             Sequential net = ModelSpec.parse("mlp:64", "relu").build(new int[]{digits.featureCount()}, digits.classes());
             net.to(d, 11);
             EarlyStopping stopping = new EarlyStopping(EarlyStopping.Metric.LOSS, 3, 0, true);
@@ -62,7 +63,6 @@ class EarlyStoppingTest {
             double now = trainer.evaluate(noise).loss();
             assertEquals(best.testLoss(), now, 1e-6, "the model now has the best epoch's weights");
             assertNotEquals(last.testLoss(), now, 1e-6);
-            DeviceMemory.release(d);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.jgrad.cpu;
 
+import dev.jgrad.device.Devices;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.Device;
 import dev.jgrad.nn.BatchNorm2d;
 import dev.jgrad.nn.Conv2d;
@@ -8,7 +10,6 @@ import dev.jgrad.nn.ModelSpec;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.ops.Loss;
-import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;
@@ -31,12 +32,11 @@ class LayerModulesTest {
 
     @BeforeAll
     static void open() {
-        d = new CpuBackend().open(0);
+        d = Devices.open(new CpuBackend(), 0, DeviceConfig.standard());
     }
 
     @AfterAll
     static void close() {
-        DeviceMemory.release(d);
         d.close();
     }
 

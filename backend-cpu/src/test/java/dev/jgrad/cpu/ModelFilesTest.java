@@ -1,5 +1,7 @@
 package dev.jgrad.cpu;
 
+import dev.jgrad.device.Devices;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.device.Device;
 import dev.jgrad.data.CsvReader;
@@ -13,7 +15,6 @@ import dev.jgrad.io.NoModelCardException;
 import dev.jgrad.io.Safetensors;
 import dev.jgrad.io.SavedModel;
 import dev.jgrad.nn.Module;
-import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import dev.jgrad.train.Task;
@@ -41,12 +42,11 @@ class ModelFilesTest {
 
     @BeforeAll
     static void open() {
-        d = new CpuBackend().open(0);
+        d = Devices.open(new CpuBackend(), 0, DeviceConfig.standard());
     }
 
     @AfterAll
     static void close() {
-        DeviceMemory.release(d);
         d.close();
     }
 

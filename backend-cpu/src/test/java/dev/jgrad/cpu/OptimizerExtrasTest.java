@@ -1,12 +1,13 @@
 package dev.jgrad.cpu;
 
+import dev.jgrad.device.Devices;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.Device;
 import dev.jgrad.optim.Adagrad;
 import dev.jgrad.optim.GradClip;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.Penalties;
 import dev.jgrad.optim.RMSprop;
-import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;
@@ -26,12 +27,11 @@ class OptimizerExtrasTest {
 
     @BeforeAll
     static void open() {
-        d = new CpuBackend().open(0);
+        d = Devices.open(new CpuBackend(), 0, DeviceConfig.standard());
     }
 
     @AfterAll
     static void close() {
-        DeviceMemory.release(d);
         d.close();
     }
 

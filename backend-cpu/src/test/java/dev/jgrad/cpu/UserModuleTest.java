@@ -1,8 +1,9 @@
 package dev.jgrad.cpu;
 
+import dev.jgrad.device.Devices;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.device.Device;
-import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.io.ModelFiles;
 import dev.jgrad.nn.Dropout;
 import dev.jgrad.nn.Initializer;
@@ -74,12 +75,11 @@ class UserModuleTest {
 
     @BeforeAll
     static void open() {
-        d = new CpuBackend().open(0);
+        d = Devices.open(new CpuBackend(), 0, DeviceConfig.standard());
     }
 
     @AfterAll
     static void close() {
-        DeviceMemory.release(d);
         d.close();
     }
 

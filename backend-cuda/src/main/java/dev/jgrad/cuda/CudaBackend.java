@@ -1,8 +1,9 @@
 package dev.jgrad.cuda;
 
 import dev.jgrad.spi.Backend;
-import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.DeviceUnavailableException;
+import dev.jgrad.spi.DeviceKernels;
 import dev.jgrad.spi.Probe;
 
 import java.util.List;
@@ -36,8 +37,9 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** Honours every option of {@code config}; threads and the OpenCL tiling do not apply and are ignored. */
     @Override
-    public Device open(int index) {
+    public DeviceKernels open(int index, DeviceConfig config) {
         CudaDiscovery.Result r;
         try {
             r = CudaDiscovery.get();
@@ -53,7 +55,7 @@ public final class CudaBackend implements Backend {
                     + " device(s), numbered from 0");
         }
         CudaDiscovery.Found f = devices.get(index);
-        return new CudaDevice(f.context(), f.info(), f.multiprocessors());
+        return new CudaDevice(f.context(), f.info(), f.multiprocessors(), config);
     }
 
     /** Here rather than in the discovery class, which cannot even load when the native binding's jar is missing. */

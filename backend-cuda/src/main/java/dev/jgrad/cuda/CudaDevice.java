@@ -1,6 +1,7 @@
 package dev.jgrad.cuda;
 
 import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.DeviceInfo;
 import dev.jgrad.device.DeviceOutOfMemoryException;
 import dev.jgrad.kernels.KernelDevice;
@@ -40,14 +41,12 @@ public final class CudaDevice extends KernelDevice {
     private boolean closed;
 
     /**
-     * System property {@code jgrad.cuda.tf32}: {@code true} lets the device opened next run large GEMMs on
-     * TF32 tensor cores (gemm_tf32.cu; inputs rounded to 10 mantissa bits, tolerance in this module's
-     * README). Read when a device opens; {@code false} (the default) keeps every GEMM in float32.
+     * {@code config.tf32()} lets this device run large GEMMs on TF32 tensor cores (gemm_tf32.cu; inputs
+     * rounded to 10 mantissa bits, tolerance in this module's README); off keeps every GEMM in float32.
      */
-    public static final String TF32_PROPERTY = "jgrad.cuda.tf32";
-
-    CudaDevice(CudaContext cuda, DeviceInfo info, int multiprocessors) {
-        this.tf32 = tf32Requested(System.getProperty(TF32_PROPERTY));
+    CudaDevice(CudaContext cuda, DeviceInfo info, int multiprocessors, DeviceConfig config) {
+        super(config);
+        this.tf32 = config.tf32();
         this.cuda = cuda;
         this.info = info;
         this.multiprocessors = Math.max(1, multiprocessors);
@@ -67,14 +66,7 @@ public final class CudaDevice extends KernelDevice {
         return multiprocessors;
     }
 
-    /** The value of {@link #TF32_PROPERTY}: unset, blank or {@code false} is off, {@code true} on, anything else an error. */
-    static boolean tf32Requested(String value) {
-        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("false")) return false;
-        if (value.trim().equalsIgnoreCase("true")) return true;
-        throw new IllegalArgumentException(TF32_PROPERTY + "='" + value + "': expected true or false");
-    }
-
-    /** Whether this device was opened with TF32 GEMMs allowed ({@link #TF32_PROPERTY}). */
+    /** Whether this device was opened with TF32 GEMMs allowed ({@link DeviceConfig#tf32()}). */
     public boolean tf32Enabled() {
         return tf32;
     }

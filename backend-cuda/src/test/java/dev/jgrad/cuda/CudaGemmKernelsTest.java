@@ -1,5 +1,8 @@
 package dev.jgrad.cuda;
 
+import dev.jgrad.device.DeviceConfig;
+import dev.jgrad.device.DeviceConfig.GemmKernel;
+
 import dev.jgrad.spi.Buffer;
 import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.conformance.UnaryDefinitions;
@@ -21,11 +24,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * probe's reason, where there is no GPU (as CudaConformanceTest).
  *
  * <ul>
- *   <li>TF32 (gemm_tf32.cu), forced for every product ({@code jgrad.cuda.tf32=true}, {@code jgrad.gemm.kernel=tf32}):
+ *   <li>TF32 (gemm_tf32.cu), forced for every product ({@code withTf32(true)}, {@code withGemmKernel(TF32)}):
  *       within the documented bound {@link Tf32#errorBound} (README, "TF32"), plus 2^-22 of |C| + |bias| for
  *       the two float32 additions of the epilogue; activations carry it with slope at most 1.2, and 4e-6
  *       relative covers their own rounding.</li>
- *   <li>The vectorized SGEMM (gemm_vec.cl), forced ({@code jgrad.gemm.kernel=vector}): the float32 tolerance of
+ *   <li>The vectorized SGEMM (gemm_vec.cl), forced ({@code withGemmKernel(VECTOR)}): the float32 tolerance of
  *       OpenClVectorGemmTest, 1.2 (k + 2) 2^-23 (sum |a b| + |C| + |bias|) + 4e-6 (1 + |ref|).</li>
  * </ul>
  * Large products (n = 4096) are checked on a sample of outputs, the reference being a float64 dot product each.
@@ -45,18 +48,9 @@ class CudaGemmKernelsTest {
 
     @BeforeAll
     static void open() {
-        plain = (CudaDevice) CudaTestDevices.openCuda();
-        try {
-            System.setProperty(CudaDevice.TF32_PROPERTY, "true");
-            System.setProperty(GemmLaunch.MODE_PROPERTY, "tf32");
-            tf32 = (CudaDevice) CudaTestDevices.openCuda();
-            System.clearProperty(CudaDevice.TF32_PROPERTY);
-            System.setProperty(GemmLaunch.MODE_PROPERTY, "vector");
-            vector = (CudaDevice) CudaTestDevices.openCuda();
-        } finally {
-            System.clearProperty(CudaDevice.TF32_PROPERTY);
-            System.clearProperty(GemmLaunch.MODE_PROPERTY);
-        }
+        plain = CudaTestDevices.openKernels(DeviceConfig.standard());
+        tf32 = CudaTestDevices.openKernels(DeviceConfig.standard().withTf32(true).withGemmKernel(GemmKernel.TF32));
+        vector = CudaTestDevices.openKernels(DeviceConfig.standard().withGemmKernel(GemmKernel.VECTOR));
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package dev.jgrad.cuda;
 
 import dev.jgrad.spi.Backend;
 import dev.jgrad.device.DeviceInfo;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.DeviceUnavailableException;
 import dev.jgrad.device.Devices;
 import dev.jgrad.spi.Probe;
@@ -54,7 +55,7 @@ class CudaProbeTest {
         Probe probe = new CudaBackend().probe();
         if (probe.available()) {
             DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class,
-                    () -> new CudaBackend().open(probe.devices().size()));
+                    () -> new CudaBackend().open(probe.devices().size(), DeviceConfig.standard()));
             assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
             return;
         }

@@ -99,16 +99,6 @@ class Tf32ToleranceTest {
         assertEquals(2 * 100 * 0x1p-10, Tf32.errorBound(100, 1, 1));
     }
 
-    @Test
-    void theOptInPropertyIsTrueOrFalse() {
-        assertFalse(CudaDevice.tf32Requested(null));
-        assertFalse(CudaDevice.tf32Requested(""));
-        assertFalse(CudaDevice.tf32Requested("false"));
-        assertTrue(CudaDevice.tf32Requested(" TRUE "));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CudaDevice.tf32Requested("yes"));
-        assertTrue(e.getMessage().contains(CudaDevice.TF32_PROPERTY), e.getMessage());
-    }
-
     /**
      * Row i of A [m, k] times column j of B [k, n] with TF32 inputs and float32 sums: one running sum, or
      * (bySlices) sums of 8-long slices added into the running sum, as an m16n16k8 MMA accumulates.

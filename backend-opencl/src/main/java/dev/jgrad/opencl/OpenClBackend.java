@@ -1,8 +1,9 @@
 package dev.jgrad.opencl;
 
 import dev.jgrad.spi.Backend;
-import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.DeviceUnavailableException;
+import dev.jgrad.spi.DeviceKernels;
 import dev.jgrad.spi.Probe;
 
 import java.util.List;
@@ -43,14 +44,16 @@ public final class OpenClBackend implements Backend {
             if (r.unavailableReason() != null || r.devices().isEmpty()) return null;
             if (r.devices().stream().anyMatch(f -> !f.cpu())) return null;
             return "its only device" + (r.devices().size() > 1 ? "s run" : " runs") + " on the CPU ("
-                    + r.devices().get(0).info().name() + "), where the cpu backend is faster; use --device opencl to choose it";
+                    + r.devices().get(0).info().name() + "), where the cpu backend is faster; open it by name (Devices.open(\"opencl\")) to use it";
         } catch (RuntimeException | LinkageError e) {
             return null;
         }
     }
 
+    /** Rejects {@code tf32}; takes the GEMM kernel choice and tiling from {@code config}. */
     @Override
-    public Device open(int index) {
+    public DeviceKernels open(int index, DeviceConfig config) {
+        if (config.tf32()) throw config.tf32Unsupported("opencl:" + index);
         OpenClDiscovery.Result r;
         try {
             r = OpenClDiscovery.get();
@@ -66,7 +69,7 @@ public final class OpenClBackend implements Backend {
                     + " device(s), numbered from 0");
         }
         OpenClDiscovery.Found f = devices.get(index);
-        return new OpenClDevice(f.context(), f.info(), f.maxWorkGroupSize(), f.computeUnits(), f.cpu());
+        return new OpenClDevice(f.context(), f.info(), f.maxWorkGroupSize(), f.computeUnits(), f.cpu(), config);
     }
 
     /** Here rather than in the discovery class, which cannot even load when the native binding's jar is missing. */

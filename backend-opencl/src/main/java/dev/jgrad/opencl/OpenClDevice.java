@@ -1,6 +1,7 @@
 package dev.jgrad.opencl;
 
 import dev.jgrad.spi.Buffer;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.DeviceInfo;
 import dev.jgrad.device.DeviceOutOfMemoryException;
 import dev.jgrad.kernels.GemmLaunch;
@@ -60,34 +61,32 @@ public final class OpenClDevice extends KernelDevice {
     private boolean closed;
 
     @SuppressWarnings("deprecation") // clCreateCommandQueue: the OpenCL 1.2 call, which every platform has
-    OpenClDevice(OpenClContext cl, DeviceInfo info, long maxWorkGroupSize, int computeUnits, boolean cpu) {
+    OpenClDevice(OpenClContext cl, DeviceInfo info, long maxWorkGroupSize, int computeUnits, boolean cpu, DeviceConfig config) {
+        super(config);
         this.cl = cl;
         this.info = info;
         this.elementwiseGroup = (int) Math.min(ELEMENTWISE_GROUP, Long.highestOneBit(maxWorkGroupSize));
-        this.tilings = tilingsFor(maxWorkGroupSize, cpu);
+        this.tilings = tilingsFor(config.gemmTiling(), maxWorkGroupSize, cpu);
         this.computeUnits = Math.max(1, computeUnits);
         this.queue = org.jocl.CL.clCreateCommandQueue(cl.context(), cl.device(), 0, null);
         this.placeholder = ((OpenClBuffer) allocate(1)).mem();
         this.uploads = new OpenClUploads(queue);
     }
 
-    /** System property that overrides the GEMM tiling, "tileM,tileN,tileK,wptM,wptN": for tuning on a new device. */
-    public static final String GEMM_TILING_PROPERTY = "jgrad.opencl.gemm";
-
     /**
      * GPUs get every standard tiling; CPU devices only the default one, because a CPU runtime keeps a
      * work-item's registers in memory across barriers, and the 8x8 register block then runs 40 times
-     * slower on PoCL (measured: 0.03 against 1.2 GFLOP/s at n = 512).
+     * slower on PoCL (measured: 0.03 against 1.2 GFLOP/s at n = 512). {@code spec} is the configured
+     * tiling ({@link DeviceConfig#gemmTiling()}), or null.
      */
-    private static List<GemmTiling> tilingsFor(long maxWorkGroupSize, boolean cpu) {
-        String spec = System.getProperty(GEMM_TILING_PROPERTY);
-        if (spec == null || spec.isBlank()) {
+    private static List<GemmTiling> tilingsFor(String spec, long maxWorkGroupSize, boolean cpu) {
+        if (spec == null) {
             List<GemmTiling> fitting = GemmTiling.forMaxWorkGroup(maxWorkGroupSize);
             return cpu && fitting.contains(GemmTiling.DEFAULT) ? List.of(GemmTiling.DEFAULT) : fitting;
         }
         GemmTiling t = GemmTiling.parse(spec);
         if (t.workGroupSize() > maxWorkGroupSize) {
-            throw new IllegalArgumentException(GEMM_TILING_PROPERTY + "=" + spec + " needs work-groups of " + t.workGroupSize()
+            throw new IllegalArgumentException("GEMM tiling " + spec + " (DeviceConfig.gemmTiling) needs work-groups of " + t.workGroupSize()
                     + " work-items; the device allows " + maxWorkGroupSize);
         }
         return List.of(t);

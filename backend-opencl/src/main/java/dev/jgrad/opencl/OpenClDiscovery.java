@@ -1,5 +1,6 @@
 package dev.jgrad.opencl;
 
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.DeviceInfo;
 import dev.jgrad.kernels.KernelSource;
 import org.jocl.CL;
@@ -107,7 +108,8 @@ final class OpenClDiscovery {
     /** Builds the elementwise kernels and checks y = 2x + y on the device; null when it passes. */
     private static String smokeTest(OpenClContext context, Candidate c) {
         DeviceInfo provisional = new DeviceInfo("opencl", c.name, c.globalMemory, c.details());
-        try (OpenClDevice device = new OpenClDevice(context, provisional, c.maxWorkGroup, c.computeUnits, c.isCpu())) {
+        try (OpenClDevice device = new OpenClDevice(context, provisional, c.maxWorkGroup, c.computeUnits, c.isCpu(),
+                DeviceConfig.standard())) {
             int n = 1000;
             float[] x = new float[n];
             float[] y = new float[n];

@@ -3,7 +3,8 @@ package dev.jgrad.opencl;
 import dev.jgrad.spi.BinaryOp;
 import dev.jgrad.spi.Broadcast;
 import dev.jgrad.spi.Buffer;
-import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceConfig;
+import dev.jgrad.spi.DeviceKernels;
 import dev.jgrad.spi.UnaryOp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,14 +27,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * magnitude of the terms.
  */
 class OpenClKernelTest {
-    private static Device cl;  // swapped by gemmIsCorrectWithOtherTilings
-    private static Device cpu;
+    private static DeviceKernels cl;  // swapped by gemmIsCorrectWithOtherTilings
+    private static DeviceKernels cpu;
     private final SplittableRandom rng = new SplittableRandom(42);
 
     @BeforeAll
     static void open() {
-        cl = OpenClTestDevices.openOpenCl();
-        cpu = OpenClTestDevices.openCpu();
+        cl = OpenClTestDevices.openOpenClKernels(DeviceConfig.standard());
+        cpu = OpenClTestDevices.openCpuKernels();
     }
 
     @AfterAll
@@ -69,14 +70,14 @@ class OpenClKernelTest {
         return pair(random(n, -1f, 1f));
     }
 
-    private static float[] read(Device d, Buffer b, int n) {
+    private static float[] read(DeviceKernels d, Buffer b, int n) {
         float[] out = new float[n];
         d.read(b, 0, out, 0, n);
         return out;
     }
 
     /** Runs {@code kernel} on each device, then compares {@code outputs} within |diff| <= tol * (1 + |expected|). */
-    private void check(String what, float tol, BiConsumer<Device, Boolean> kernel, Pair... outputs) {
+    private void check(String what, float tol, BiConsumer<DeviceKernels, Boolean> kernel, Pair... outputs) {
         kernel.accept(cpu, false);
         kernel.accept(cl, true);
         for (Pair out : outputs) assertClose(what, read(cpu, out.cpu, out.n), read(cl, out.cl, out.n), tol);
@@ -126,15 +127,14 @@ class OpenClKernelTest {
         }
     }
 
-    /** The tile sizes are compile-time defines: the kernel must be right for other tilings too (the tuning property). */
+    /** The tile sizes are compile-time defines: the kernel must be right for other tilings too (DeviceConfig.gemmTiling). */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"32,32,16,2,2", "64,64,16,4,4", "128,128,16,8,8", "32,32,16,4,4",
             "16,32,8,2,4", "64,64,32,8,8", "8,8,4,1,1"})
     void gemmIsCorrectWithOtherTilings(String tiling) {
-        Device defaultDevice = cl;
-        System.setProperty(OpenClDevice.GEMM_TILING_PROPERTY, tiling);
+        DeviceKernels defaultDevice = cl;
         try {
-            cl = new OpenClBackend().open(0);
+            cl = OpenClTestDevices.openOpenClKernels(DeviceConfig.standard().withGemmTiling(tiling));
             for (int[] s : new int[][] {{65, 63, 17}, {3, 5, 7}, {40, 33, 70}, {257, 130, 40}}) {
                 for (int t = 0; t < 4; t++) {
                     boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
@@ -146,7 +146,6 @@ class OpenClKernelTest {
                 }
             }
         } finally {
-            System.clearProperty(OpenClDevice.GEMM_TILING_PROPERTY);
             if (cl != defaultDevice) cl.close();
             cl = defaultDevice;
         }

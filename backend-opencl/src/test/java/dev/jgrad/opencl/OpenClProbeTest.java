@@ -2,6 +2,7 @@ package dev.jgrad.opencl;
 
 import dev.jgrad.spi.Backend;
 import dev.jgrad.device.DeviceInfo;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.DeviceUnavailableException;
 import dev.jgrad.device.Devices;
 import dev.jgrad.spi.Probe;
@@ -44,7 +45,7 @@ class OpenClProbeTest {
             assertTrue(d.memoryBytes() > 0);
         }
         DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class,
-                () -> new OpenClBackend().open(probe.devices().size()));
+                () -> new OpenClBackend().open(probe.devices().size(), DeviceConfig.standard()));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
 

@@ -7,7 +7,6 @@ import dev.jgrad.nn.Module;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.SGD;
-import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.train.EpochStats;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingListener;
@@ -53,21 +52,20 @@ class OpenClTrainingMemoryTest {
                     quadrants("test", 512, 2), 20, new TrainingListener() {
                         @Override
                         public void epochEnd(EpochStats stats) {
-                            allocatedAfterEpoch.add(DeviceMemory.of(device).allocatedFloats());
+                            allocatedAfterEpoch.add(device.allocatedBytes());
                         }
                     });
             assertEquals(20, allocatedAfterEpoch.size());
             long first = allocatedAfterEpoch.get(0);
             assertTrue(first > 0);
             for (int e = 1; e < 20; e++) {
-                assertEquals(first, allocatedAfterEpoch.get(e), "device floats allocated after epoch " + (e + 1)
+                assertEquals(first, allocatedAfterEpoch.get(e), "device bytes allocated after epoch " + (e + 1)
                         + " differ from after epoch 1: " + allocatedAfterEpoch);
             }
             EpochStats last = history.get(history.size() - 1);
             assertTrue(last.testAccuracy() > 0.9, "test accuracy after 20 epochs: " + last.testAccuracy());
             assertTrue(last.loss() < history.get(0).loss(), "training loss did not fall: " + history);
         } finally {
-            DeviceMemory.release(device);
             device.close();
         }
     }

@@ -1,5 +1,8 @@
 package dev.jgrad.opencl;
 
+import dev.jgrad.device.DeviceConfig;
+import dev.jgrad.device.DeviceConfig.GemmKernel;
+
 import dev.jgrad.spi.Buffer;
 import dev.jgrad.spi.UnaryOp;
 import dev.jgrad.conformance.UnaryDefinitions;
@@ -16,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The vectorized SGEMM (gemm_vec.cl) on PoCL, forced with {@code jgrad.gemm.kernel=vector}, against a float64
+ * The vectorized SGEMM (gemm_vec.cl) on PoCL, forced with {@code GemmKernel.VECTOR}, against a float64
  * reference computed here from the same inputs: every transpose, shapes off the 128x128x8 block and off
  * the 4-float vector, k = 0 and 1, accumulate, bias and every fusable activation. Shapes the vector kernel
  * cannot take must fall back to gemm.cl and be right too.
@@ -29,19 +32,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * OpenCL's exp/tanh/expm1 in the activations.
  */
 class OpenClVectorGemmTest {
-    private static KernelDevice vec;     // jgrad.gemm.kernel=vector
+    private static KernelDevice vec;     // GemmKernel.VECTOR
     private static KernelDevice auto;    // the default rule
     private final SplittableRandom rng = new SplittableRandom(7);
 
     @BeforeAll
     static void open() {
-        auto = (KernelDevice) OpenClTestDevices.openOpenCl();
-        System.setProperty(GemmLaunch.MODE_PROPERTY, "vector");
-        try {
-            vec = (KernelDevice) new OpenClBackend().open(0);
-        } finally {
-            System.clearProperty(GemmLaunch.MODE_PROPERTY);
-        }
+        auto = OpenClTestDevices.openOpenClKernels(DeviceConfig.standard());
+        vec = OpenClTestDevices.openOpenClKernels(DeviceConfig.standard().withGemmKernel(GemmKernel.VECTOR));
     }
 
     @AfterAll

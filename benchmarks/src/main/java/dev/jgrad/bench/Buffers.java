@@ -10,7 +10,7 @@ final class Buffers {
     static void free(Device device, Buffer[]... groups) {
         for (Buffer[] group : groups) {
             for (int i = 0; i < group.length; i++) {
-                if (group[i] != null) device.free(group[i]);
+                if (group[i] != null) device.kernels().free(group[i]);
                 group[i] = null;
             }
         }

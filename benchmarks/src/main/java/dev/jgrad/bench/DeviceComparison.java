@@ -2,7 +2,6 @@ package dev.jgrad.bench;
 
 import dev.jgrad.device.Device;
 import dev.jgrad.device.DeviceInfo;
-import dev.jgrad.internal.DeviceMemory;
 
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
@@ -57,7 +56,6 @@ public final class DeviceComparison {
                 log.accept("benching " + info.id() + " (" + info.name() + ")");
                 results.addAll(bench.run(device, r -> log.accept("  " + progressLine(r))));
             } finally {
-                DeviceMemory.release(device);
                 device.close();
             }
         }

@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * A memory-bound pass over long vectors; its figure is bandwidth, counting every byte read and written:
- * {@code add} is out = a + b through {@link Device#binary} (two reads, one write), {@code axpby} is
+ * {@code add} is out = a + b through {@link dev.jgrad.spi.DeviceKernels#binary} (two reads, one write), {@code axpby} is
  * y = 0.5 x + 0.5 y (two reads, one write, in place).
  */
 public record ElementwiseCase(Kind kind, int length, long seed) implements BenchCase {
@@ -54,7 +54,7 @@ public record ElementwiseCase(Kind kind, int length, long seed) implements Bench
             for (int s = 0; s < sets; s++) {
                 x[s] = GemmCase.upload(device, Inputs.uniform(seed, 3L * s, length));
                 y[s] = GemmCase.upload(device, Inputs.uniform(seed, 3L * s + 1, length));
-                if (kind == Kind.ADD) out[s] = device.allocate(length);
+                if (kind == Kind.ADD) out[s] = device.kernels().allocate(length);
             }
         } catch (RuntimeException | Error e) {
             Buffers.free(device, x, y, out);
@@ -66,15 +66,15 @@ public record ElementwiseCase(Kind kind, int length, long seed) implements Bench
             public float[] checkedOutput() {
                 run(0);
                 float[] result = new float[length];
-                device.read(kind == Kind.ADD ? out[0] : y[0], 0, result, 0, length);
+                device.kernels().read(kind == Kind.ADD ? out[0] : y[0], 0, result, 0, length);
                 return result;
             }
 
             @Override
             public void run(int iteration) {
                 int s = iteration % sets;
-                if (kind == Kind.ADD) device.binary(BinaryOp.ADD, length, x[s], full, y[s], full, out[s]);
-                else device.axpby(length, 0.5f, x[s], 0.5f, y[s]);
+                if (kind == Kind.ADD) device.kernels().binary(BinaryOp.ADD, length, x[s], full, y[s], full, out[s]);
+                else device.kernels().axpby(length, 0.5f, x[s], 0.5f, y[s]);
             }
 
             @Override

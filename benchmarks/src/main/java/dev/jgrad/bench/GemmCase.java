@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * C[m, n] = op(A) op(B) through {@link Device#gemm}, overwriting C: 2mnk floating-point operations. Square
+ * C[m, n] = op(A) op(B) through {@link dev.jgrad.spi.DeviceKernels#gemm}, overwriting C: 2mnk floating-point operations. Square
  * sizes show the kernel's peak; the reference MLP's shapes (784-512-256-10, batch 128) show what training
  * gets: the forward pass x W^T (B transposed), and the backward passes dX = dY W and dW = dY^T x (A transposed).
  */
@@ -71,7 +71,7 @@ public record GemmCase(String name, boolean transA, boolean transB, int m, int n
             for (int s = 0; s < sets; s++) {
                 a[s] = upload(device, Inputs.uniform(seed, 3L * s, m * k));
                 b[s] = upload(device, Inputs.uniform(seed, 3L * s + 1, k * n));
-                c[s] = device.allocate(m * n);
+                c[s] = device.kernels().allocate(m * n);
             }
         } catch (RuntimeException | Error e) {
             Buffers.free(device, a, b, c);
@@ -82,14 +82,14 @@ public record GemmCase(String name, boolean transA, boolean transB, int m, int n
             public float[] checkedOutput() {
                 run(0);
                 float[] out = new float[m * n];
-                device.read(c[0], 0, out, 0, out.length);
+                device.kernels().read(c[0], 0, out, 0, out.length);
                 return out;
             }
 
             @Override
             public void run(int iteration) {
                 int s = iteration % sets;
-                device.gemm(transA, transB, m, n, k, a[s], b[s], c[s], false);
+                device.kernels().gemm(transA, transB, m, n, k, a[s], b[s], c[s], false);
             }
 
             @Override
@@ -100,8 +100,8 @@ public record GemmCase(String name, boolean transA, boolean transB, int m, int n
     }
 
     static Buffer upload(Device device, float[] data) {
-        Buffer buf = device.allocate(data.length);
-        device.write(data, 0, buf, 0, data.length);
+        Buffer buf = device.kernels().allocate(data.length);
+        device.kernels().write(data, 0, buf, 0, data.length);
         return buf;
     }
 }

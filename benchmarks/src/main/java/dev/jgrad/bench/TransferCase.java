@@ -6,8 +6,8 @@ import dev.jgrad.device.Device;
 import java.util.Locale;
 
 /**
- * A copy of {@code length} floats between a Java array and a device buffer, through {@link Device#write}
- * (host to device) or {@link Device#read} (device to host). The host side is an ordinary (pageable) Java
+ * A copy of {@code length} floats between a Java array and a device buffer, through {@link dev.jgrad.spi.DeviceKernels#write}
+ * (host to device) or {@link dev.jgrad.spi.DeviceKernels#read} (device to host). The host side is an ordinary (pageable) Java
  * array: the Device SPI has no pinned-memory transfers, so there is no pinned figure.
  */
 public record TransferCase(Direction direction, int length, long seed) implements BenchCase {
@@ -59,9 +59,9 @@ public record TransferCase(Direction direction, int length, long seed) implement
         try {
             for (int s = 0; s < sets; s++) {
                 host[s] = Inputs.uniform(seed, s, length);
-                buf[s] = device.allocate(length);
+                buf[s] = device.kernels().allocate(length);
                 // the device-to-host direction reads what is already there
-                if (direction == Direction.DEVICE_TO_HOST) device.write(host[s], 0, buf[s], 0, length);
+                if (direction == Direction.DEVICE_TO_HOST) device.kernels().write(host[s], 0, buf[s], 0, length);
             }
         } catch (RuntimeException | Error e) {
             Buffers.free(device, buf);
@@ -72,11 +72,11 @@ public record TransferCase(Direction direction, int length, long seed) implement
             public float[] checkedOutput() {
                 float[] back = new float[length];
                 if (direction == Direction.HOST_TO_DEVICE) {
-                    device.fill(buf[0], length, 0f);
+                    device.kernels().fill(buf[0], length, 0f);
                     run(0);
-                    device.read(buf[0], 0, back, 0, length);
+                    device.kernels().read(buf[0], 0, back, 0, length);
                 } else {
-                    device.read(buf[0], 0, back, 0, length);
+                    device.kernels().read(buf[0], 0, back, 0, length);
                 }
                 return back;
             }
@@ -84,8 +84,8 @@ public record TransferCase(Direction direction, int length, long seed) implement
             @Override
             public void run(int iteration) {
                 int s = iteration % sets;
-                if (direction == Direction.HOST_TO_DEVICE) device.write(host[s], 0, buf[s], 0, length);
-                else device.read(buf[s], 0, host[s], 0, length);
+                if (direction == Direction.HOST_TO_DEVICE) device.kernels().write(host[s], 0, buf[s], 0, length);
+                else device.kernels().read(buf[s], 0, host[s], 0, length);
             }
 
             @Override

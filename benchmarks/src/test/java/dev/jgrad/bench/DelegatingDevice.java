@@ -1,22 +1,27 @@
 package dev.jgrad.bench;
 
+import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceInfo;
 import dev.jgrad.spi.BinaryOp;
 import dev.jgrad.spi.Broadcast;
 import dev.jgrad.spi.Buffer;
-import dev.jgrad.device.Device;
-import dev.jgrad.device.DeviceInfo;
+import dev.jgrad.spi.ConvGeometry;
+import dev.jgrad.spi.DeviceKernels;
 import dev.jgrad.spi.UnaryOp;
 
 /**
- * A device that forwards every kernel of the SPI to another one, so a test can change one kernel (make it
- * wrong, count its calls) and keep the rest correct. The optional kernels of issue 7 keep their defaults:
- * the bench does not use them. Parameters are named by position; {@link Device} documents them.
+ * A backend device that forwards every kernel of the SPI to another device's, so a test can change one
+ * kernel (make it wrong, count its calls) and keep the rest correct; wrap it with {@link Device#of} to
+ * bench it. Closing it closes the device it forwards to. Parameters are named by position;
+ * {@link DeviceKernels} documents them.
  */
-class DelegatingDevice implements Device {
-    protected final Device delegate;
+class DelegatingDevice implements DeviceKernels {
+    private final Device owner;
+    protected final DeviceKernels delegate;
 
     DelegatingDevice(Device delegate) {
-        this.delegate = delegate;
+        this.owner = delegate;
+        this.delegate = delegate.kernels();
     }
 
     @Override
@@ -51,7 +56,7 @@ class DelegatingDevice implements Device {
 
     @Override
     public void close() {
-        delegate.close();
+        owner.close();
     }
 
     @Override
@@ -100,12 +105,14 @@ class DelegatingDevice implements Device {
     }
 
     @Override
-    public void gemmBiasActivation(boolean a0, boolean a1, int a2, int a3, int a4, Buffer a5, Buffer a6, Buffer a7, UnaryOp a8, float a9, Buffer a10) {
+    public void gemmBiasActivation(boolean a0, boolean a1, int a2, int a3, int a4, Buffer a5, Buffer a6, Buffer a7,
+        UnaryOp a8, float a9, Buffer a10) {
         delegate.gemmBiasActivation(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
     }
 
     @Override
-    public void activationBackwardBiasGrad(UnaryOp a0, float a1, int a2, int a3, Buffer a4, Buffer a5, Buffer a6, Buffer a7, boolean a8) {
+    public void activationBackwardBiasGrad(UnaryOp a0, float a1, int a2, int a3, Buffer a4, Buffer a5, Buffer a6,
+        Buffer a7, boolean a8) {
         delegate.activationBackwardBiasGrad(a0, a1, a2, a3, a4, a5, a6, a7, a8);
     }
 
@@ -125,7 +132,8 @@ class DelegatingDevice implements Device {
     }
 
     @Override
-    public void softmaxCrossEntropyBackward(int a0, int a1, Buffer a2, Buffer a3, Buffer a4, float a5, Buffer a6, boolean a7) {
+    public void softmaxCrossEntropyBackward(int a0, int a1, Buffer a2, Buffer a3, Buffer a4, float a5, Buffer a6,
+        boolean a7) {
         delegate.softmaxCrossEntropyBackward(a0, a1, a2, a3, a4, a5, a6, a7);
     }
 
@@ -145,7 +153,125 @@ class DelegatingDevice implements Device {
     }
 
     @Override
-    public void adamStep(int a0, Buffer a1, Buffer a2, Buffer a3, Buffer a4, float a5, float a6, float a7, float a8, float a9, boolean a10, float a11, float a12) {
+    public void adamStep(int a0, Buffer a1, Buffer a2, Buffer a3, Buffer a4, float a5, float a6, float a7, float a8,
+        float a9, boolean a10, float a11, float a12) {
         delegate.adamStep(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
+    }
+
+    @Override
+    public void im2col(int a0, int a1, int a2, int a3, int a4, int a5, int a6, int a7, int a8, int a9, Buffer a10,
+        Buffer a11) {
+        delegate.im2col(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
+    }
+
+    @Override
+    public void col2im(int a0, int a1, int a2, int a3, int a4, int a5, int a6, int a7, int a8, int a9, Buffer a10,
+        Buffer a11, boolean a12) {
+        delegate.col2im(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
+    }
+
+    @Override
+    public void batchTranspose(int a0, int a1, int a2, Buffer a3, Buffer a4) {
+        delegate.batchTranspose(a0, a1, a2, a3, a4);
+    }
+
+    @Override
+    public void maxPool2d(int a0, int a1, int a2, int a3, int a4, int a5, Buffer a6, Buffer a7, Buffer a8) {
+        delegate.maxPool2d(a0, a1, a2, a3, a4, a5, a6, a7, a8);
+    }
+
+    @Override
+    public void maxPool2dBackward(int a0, int a1, int a2, int a3, int a4, int a5, Buffer a6, Buffer a7, Buffer a8,
+        boolean a9) {
+        delegate.maxPool2dBackward(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+    }
+
+    @Override
+    public void avgPool2d(int a0, int a1, int a2, int a3, int a4, int a5, Buffer a6, Buffer a7) {
+        delegate.avgPool2d(a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    @Override
+    public void avgPool2dBackward(int a0, int a1, int a2, int a3, int a4, int a5, Buffer a6, Buffer a7, boolean a8) {
+        delegate.avgPool2dBackward(a0, a1, a2, a3, a4, a5, a6, a7, a8);
+    }
+
+    @Override
+    public void batchNormStats(int a0, int a1, int a2, Buffer a3, Buffer a4, Buffer a5) {
+        delegate.batchNormStats(a0, a1, a2, a3, a4, a5);
+    }
+
+    @Override
+    public void batchNormForward(int a0, int a1, int a2, Buffer a3, Buffer a4, Buffer a5, float a6, Buffer a7,
+        Buffer a8, Buffer a9) {
+        delegate.batchNormForward(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+    }
+
+    @Override
+    public void batchNormBackward(int a0, int a1, int a2, Buffer a3, Buffer a4, Buffer a5, float a6, Buffer a7,
+        Buffer a8, boolean a9, Buffer a10, boolean a11, Buffer a12, Buffer a13, boolean a14) {
+        delegate.batchNormBackward(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14);
+    }
+
+    @Override
+    public void dropout(int a0, long a1, long a2, float a3, Buffer a4, Buffer a5, Buffer a6) {
+        delegate.dropout(a0, a1, a2, a3, a4, a5, a6);
+    }
+
+    @Override
+    public void logSoftmax(int a0, int a1, Buffer a2, Buffer a3) {
+        delegate.logSoftmax(a0, a1, a2, a3);
+    }
+
+    @Override
+    public void logSoftmaxBackward(int a0, int a1, Buffer a2, Buffer a3, Buffer a4, boolean a5) {
+        delegate.logSoftmaxBackward(a0, a1, a2, a3, a4, a5);
+    }
+
+    @Override
+    public void huberLoss(int a0, float a1, Buffer a2, Buffer a3, Buffer a4) {
+        delegate.huberLoss(a0, a1, a2, a3, a4);
+    }
+
+    @Override
+    public void huberLossBackward(int a0, float a1, Buffer a2, Buffer a3, Buffer a4, float a5, Buffer a6, boolean a7) {
+        delegate.huberLossBackward(a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    @Override
+    public void clamp(int a0, float a1, float a2, Buffer a3, Buffer a4) {
+        delegate.clamp(a0, a1, a2, a3, a4);
+    }
+
+    @Override
+    public void rmspropStep(int a0, Buffer a1, Buffer a2, Buffer a3, Buffer a4, float a5, float a6, float a7,
+        float a8, float a9) {
+        delegate.rmspropStep(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+    }
+
+    @Override
+    public void adagradStep(int a0, Buffer a1, Buffer a2, Buffer a3, float a4, float a5, float a6) {
+        delegate.adagradStep(a0, a1, a2, a3, a4, a5, a6);
+    }
+
+    @Override
+    public void gatherRows(Buffer a0, int a1, Buffer a2, int a3, Buffer a4) {
+        delegate.gatherRows(a0, a1, a2, a3, a4);
+    }
+
+    @Override
+    public boolean hasConv2d() {
+        return delegate.hasConv2d();
+    }
+
+    @Override
+    public void conv2d(ConvGeometry a0, Buffer a1, Buffer a2, Buffer a3, UnaryOp a4, float a5, Buffer a6) {
+        delegate.conv2d(a0, a1, a2, a3, a4, a5, a6);
+    }
+
+    @Override
+    public void conv2dBackward(ConvGeometry a0, Buffer a1, Buffer a2, Buffer a3, Buffer a4, boolean a5, Buffer a6,
+                               boolean a7, Buffer a8, boolean a9) {
+        delegate.conv2dBackward(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
     }
 }

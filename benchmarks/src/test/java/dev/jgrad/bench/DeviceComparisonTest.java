@@ -1,5 +1,6 @@
 package dev.jgrad.bench;
 
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.spi.Buffer;
 import dev.jgrad.device.Device;
 import dev.jgrad.device.DeviceInfo;
@@ -46,7 +47,7 @@ class DeviceComparisonTest {
         WrongGemmDevice[] wrong = new WrongGemmDevice[1];
         List<DeviceComparison.Candidate> candidates = List.of(
                 new DeviceComparison.Candidate("cpu", DeviceComparisonTest::openCpu),
-                new DeviceComparison.Candidate("wrong", () -> wrong[0] = new WrongGemmDevice(openCpu())));
+                new DeviceComparison.Candidate("wrong", () -> Device.of(wrong[0] = new WrongGemmDevice(openCpu()), DeviceConfig.standard())));
         List<String> log = new ArrayList<>();
         BenchReport report = DeviceComparison.run(candidates, List.of(), reference, config, log::add);
 
@@ -110,7 +111,7 @@ class DeviceComparisonTest {
             }
         }
         // a forward kernel that is off by 0.5 in one logit moves the loss by far more than the tolerance
-        try (Device broken = new DelegatingDevice(openCpu()) {
+        try (Device broken = Device.of(new DelegatingDevice(openCpu()) {
             @Override
             public DeviceInfo info() {
                 return new DeviceInfo("broken:0", "wrong forward", -1, "");
@@ -125,7 +126,7 @@ class DeviceComparisonTest {
                 v[0] += 0.5f;
                 delegate.write(v, 0, c, 0, 1);
             }
-        }) {
+        }, DeviceConfig.standard())) {
             BenchResult failed = bench.run(train, broken);
             assertEquals(BenchResult.Status.FAILED, failed.status());
             assertNull(failed.stats());
@@ -135,12 +136,12 @@ class DeviceComparisonTest {
     @Test
     void aKernelThatThrowsIsAnErrorNotACrash() {
         DeviceBench bench = new DeviceBench(reference, tiny(Suite.ELEMENTWISE));
-        try (Device lacking = new DelegatingDevice(openCpu()) {
+        try (Device lacking = Device.of(new DelegatingDevice(openCpu()) {
             @Override
             public void axpby(int n, float alpha, Buffer x, float beta, Buffer y) {
                 throw new UnsupportedOperationException("axpby is not implemented on lacking:0");
             }
-        }) {
+        }, DeviceConfig.standard())) {
             List<BenchResult> results = bench.run(lacking, r -> {});
             BenchResult axpby = results.stream().filter(r -> r.caseName().equals("axpby")).findFirst().orElseThrow();
             assertEquals(BenchResult.Status.ERROR, axpby.status());

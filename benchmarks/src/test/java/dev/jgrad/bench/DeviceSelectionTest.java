@@ -1,5 +1,7 @@
 package dev.jgrad.bench;
 
+import dev.jgrad.spi.DeviceKernels;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.spi.Backend;
 import dev.jgrad.device.Device;
 import dev.jgrad.device.DeviceInfo;
@@ -68,7 +70,7 @@ class DeviceSelectionTest {
             }
 
             @Override
-            public Device open(int index) {
+            public DeviceKernels open(int index, DeviceConfig config) {
                 throw new UnsupportedOperationException("not opened in this test");
             }
         };

@@ -1,5 +1,6 @@
 package dev.jgrad.bench;
 
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.Device;
 import dev.jgrad.device.Devices;
 import org.junit.jupiter.api.AfterEach;
@@ -23,12 +24,12 @@ class TimingTest {
 
     @BeforeEach
     void openCountingDevice() {
-        device = new DelegatingDevice(Devices.openSpec("cpu", Devices.backends(), m -> {})) {
+        device = Device.of(new DelegatingDevice(Devices.openSpec("cpu", Devices.backends(), m -> {})) {
             @Override
             public void synchronize() {
                 syncs++;
             }
-        };
+        }, DeviceConfig.standard());
     }
 
     @AfterEach

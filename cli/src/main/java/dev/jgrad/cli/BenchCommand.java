@@ -12,7 +12,6 @@ import dev.jgrad.bench.DeviceSelection;
 import dev.jgrad.bench.ReportJson;
 import dev.jgrad.bench.ResultTable;
 import dev.jgrad.bench.Suite;
-import dev.jgrad.internal.DeviceMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -70,7 +69,6 @@ final class BenchCommand implements Callable<Integer> {
         try {
             result = DeviceComparison.run(candidates, selection.unavailable(), reference, config, System.err::println);
         } finally {
-            DeviceMemory.release(reference);
             reference.close();
         }
         if (!result.benchedAny()) {

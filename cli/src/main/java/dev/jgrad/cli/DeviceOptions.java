@@ -1,8 +1,9 @@
 package dev.jgrad.cli;
 
 import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceConfig;
+import dev.jgrad.device.DeviceUnavailableException;
 import dev.jgrad.device.Devices;
-import dev.jgrad.cuda.CudaDevice;
 import picocli.CommandLine.Option;
 
 import java.util.function.Consumer;
@@ -31,27 +32,27 @@ final class DeviceOptions {
         }
     }
 
+    /** The device options these flags ask for, over the defaults that system properties and the environment give. */
+    DeviceConfig config() {
+        DeviceConfig c = DeviceConfig.defaults();
+        if (threads != null) c = c.withThreads(threads);
+        if (tf32) c = c.withTf32(true);
+        return c;
+    }
+
     /** Opens the requested device (auto logs its choices to {@code log}) with the requested CPU threads and TF32 choice. */
     Device open(Consumer<String> log) {
         validate();
-        if (threads != null) System.setProperty("jgrad.cpu.threads", threads.toString());
-        if (!tf32) return Devices.open(device, log);
-        // the CUDA device reads its opt-in when it opens; the property is put back so nothing else opens with it
-        String previous = System.getProperty(CudaDevice.TF32_PROPERTY);
-        Device opened;
-        System.setProperty(CudaDevice.TF32_PROPERTY, "true");
+        DeviceConfig config = config();
+        String requested = Devices.requested(device);
         try {
-            opened = Devices.open(device, log);
-        } finally {
-            if (previous == null) System.clearProperty(CudaDevice.TF32_PROPERTY);
-            else System.setProperty(CudaDevice.TF32_PROPERTY, previous);
+            return Devices.open(requested, config, log);
+        } catch (IllegalArgumentException | DeviceUnavailableException e) {
+            // a backend refused TF32 (auto tries each in turn): say it with the flag that asked for it
+            boolean autoFoundNoCuda = e instanceof DeviceUnavailableException && Devices.DeviceSpec.parse(requested).isAuto();
+            if (config.tf32() && (autoFoundNoCuda || String.valueOf(e.getMessage()).startsWith("TF32"))) throw notCuda(requested);
+            throw e;
         }
-        if (!(opened instanceof CudaDevice)) {
-            String id = opened.info().id();
-            opened.close();
-            throw notCuda(id);
-        }
-        return opened;
     }
 
     private static IllegalArgumentException notCuda(String device) {

@@ -4,7 +4,6 @@ import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Split;
 import dev.jgrad.device.Device;
-import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.io.SavedModel;
 import dev.jgrad.nn.Module;
 import dev.jgrad.train.Evaluation;
@@ -77,7 +76,6 @@ final class EvalCommand implements Callable<Integer> {
                 int drawn = ReconstructionGrid.write(reconstructions, inputs, p.outputs(), n, set.featureCount());
                 System.out.printf(Locale.ROOT, "wrote %d inputs beside their reconstructions to %s%n", drawn, reconstructions);
             }
-            DeviceMemory.release(dev);
         }
         return 0;
     }

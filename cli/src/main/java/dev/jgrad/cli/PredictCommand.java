@@ -5,7 +5,6 @@ import dev.jgrad.data.Dataset;
 import dev.jgrad.data.IdxReader;
 import dev.jgrad.data.Targets;
 import dev.jgrad.device.Device;
-import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.io.SavedModel;
 import dev.jgrad.metrics.MultiLabelMetrics;
 import dev.jgrad.metrics.RegressionMetrics;
@@ -79,7 +78,6 @@ final class PredictCommand implements Callable<Integer> {
         try (Device dev = deviceOptions.open(line -> {})) {
             Module net = saved.model(dev);
             p = new Predictor(net, dev, task, saved.card().normalization()).predict(ex.features(), ex.size());
-            DeviceMemory.release(dev);
         }
         print(p, System.out);
         report(p, ex);

@@ -20,7 +20,6 @@ import dev.jgrad.optim.schedule.LrSchedule;
 import dev.jgrad.train.EarlyStopping;
 import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.ValidationSplit;
-import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.train.EpochStats;
 import dev.jgrad.train.Task;
 import dev.jgrad.train.Trainer;
@@ -204,7 +203,6 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.println("wrote the training curves to " + chart);
             }
             persistence.save(net, card);
-            DeviceMemory.release(dev);
         } catch (DeviceOutOfMemoryException e) {
             throw PersistenceOptions.outOfMemory(e, 0);
         }

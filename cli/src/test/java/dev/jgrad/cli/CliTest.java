@@ -1,6 +1,7 @@
 package dev.jgrad.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.Devices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -30,9 +32,10 @@ class CliTest {
     @Test
     void trainsOnDigitsAndWritesTheReport(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("r.json");
-        CliRun r = CliRun.of("train", "--device", "cpu", "--epochs", "3", "--report", report.toString());
+        CliRun r = CliRun.of("train", "--device", "cpu", "--threads", "2", "--epochs", "3", "--report", report.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("using device cpu"), r.out());
+        assertNull(System.getProperty(DeviceConfig.THREADS_PROPERTY), "--threads must reach the device, not a global property");
         Map<String, Object> json = JSON.std.mapFrom(Files.readString(report));
         assertEquals("cpu", json.get("device"));
         List<?> epochs = (List<?>) json.get("epochs");

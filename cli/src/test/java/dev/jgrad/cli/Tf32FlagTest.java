@@ -1,7 +1,7 @@
 package dev.jgrad.cli;
 
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.Devices;
-import dev.jgrad.cuda.CudaDevice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -51,6 +51,6 @@ class Tf32FlagTest {
         assertEquals(1, r.errLines(), r.err());
         assertTrue(r.err().contains("--tf32 needs a CUDA device"), r.err());
         assertFalse(r.out().contains("epoch 1"), "must not have trained: " + r.out());
-        assertNull(System.getProperty(CudaDevice.TF32_PROPERTY), "the opt-in must not outlive the device it was meant for");
+        assertNull(System.getProperty(DeviceConfig.TF32_PROPERTY), "the CLI must not set a global property");
     }
 }

@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * A device could not allocate a buffer. Carries the bytes asked for and the bytes the device reported
  * free (-1 when unknown), so that callers can say what to change (the CLI suggests a smaller batch).
- * Backends throw it from {@link Device#allocate}; on the CPU, {@code DeviceMemory} turns the JVM's
+ * Backends throw it from {@link dev.jgrad.spi.DeviceKernels#allocate}; on the CPU, {@code DeviceMemory} turns the JVM's
  * {@link OutOfMemoryError} into it, so running out of memory never takes the JVM down.
  */
 public class DeviceOutOfMemoryException extends RuntimeException {

@@ -1,6 +1,7 @@
 package dev.jgrad.device;
 
 import dev.jgrad.spi.Backend;
+import dev.jgrad.spi.DeviceKernels;
 import dev.jgrad.spi.Probe;
 
 import java.util.ArrayList;
@@ -11,13 +12,24 @@ import java.util.ServiceLoader;
 import java.util.function.Consumer;
 
 /**
- * Finds backends and opens the device a user asked for. The request comes from, in this order: the
- * caller (API argument, CLI {@code --device}), the system property {@code jgrad.device}, the environment
- * variable {@code JGRAD_DEVICE}, else {@code auto}.
+ * Finds the backends on the class path and opens the device a program asks for:
+ * <pre>{@code
+ * try (Device device = Devices.open("cpu")) { ... }
+ * }</pre>
+ * A device spec is {@code auto}, {@code cpu}, {@code opencl[:N]} or {@code cuda[:N]}. {@code auto} opens the
+ * highest-priority backend that is available (cuda, then opencl, then cpu); a device asked for by name
+ * that is unavailable is an error saying why, never a silent fallback. When the spec passed is null or
+ * blank it comes from the system property {@value #PROPERTY}, else the environment variable
+ * {@value #ENVIRONMENT}, else {@code auto}. Each backend is a separate artifact
+ * ({@code dev.jgrad:jgrad-backend-cpu}, {@code -opencl}, {@code -cuda}) that must be on the class path.
  */
 public final class Devices {
+    /** System property naming the device when the program passes none. */
     public static final String PROPERTY = "jgrad.device";
+    /** Environment variable naming the device when the program passes none and {@link #PROPERTY} is unset. */
     public static final String ENVIRONMENT = "JGRAD_DEVICE";
+
+    private static final String ARTIFACT_PREFIX = "dev.jgrad:jgrad-backend-";
 
     private Devices() {}
 
@@ -29,7 +41,7 @@ public final class Devices {
         return all;
     }
 
-    /** The device spec in force when the caller gave {@code explicit} (which may be null). */
+    /** The device spec in force when the caller gave {@code explicit} (which may be null or blank). */
     public static String requested(String explicit) {
         if (explicit != null && !explicit.isBlank()) return explicit.trim();
         String prop = System.getProperty(PROPERTY);
@@ -39,18 +51,62 @@ public final class Devices {
         return "auto";
     }
 
-    /** Opens the device named by {@link #requested(String)}, logging auto's choices to {@code log}. */
-    public static Device open(String explicit, Consumer<String> log) {
-        return openSpec(requested(explicit), backends(), log);
+    /**
+     * Opens a device with {@link DeviceConfig#defaults()}.
+     *
+     * @param spec {@code auto}, {@code cpu}, {@code opencl[:N]}, {@code cuda[:N]}, or null for {@link #requested}
+     * @throws DeviceUnavailableException when the device cannot be opened; the message says why in one line
+     */
+    public static Device open(String spec) {
+        return open(spec, DeviceConfig.defaults(), line -> {});
+    }
+
+    /**
+     * Opens a device with the given options.
+     *
+     * @param spec   as for {@link #open(String)}
+     * @param config the device's options; a backend rejects one it cannot honour with an
+     *               {@link IllegalArgumentException}
+     */
+    public static Device open(String spec, DeviceConfig config) {
+        return open(spec, config, line -> {});
+    }
+
+    /**
+     * Opens a device with {@link DeviceConfig#defaults()}, telling {@code log} which device it opened and
+     * why {@code auto} passed over the others (one line each).
+     */
+    public static Device open(String spec, Consumer<String> log) {
+        return open(spec, DeviceConfig.defaults(), log);
+    }
+
+    /** Opens a device with the given options, telling {@code log} which device and why auto skipped others. */
+    public static Device open(String spec, DeviceConfig config, Consumer<String> log) {
+        return openSpec(requested(spec), backends(), config, log);
+    }
+
+    /**
+     * Opens device {@code index} of a backend given directly (one not on the class path, or in tests).
+     *
+     * @param backend the backend
+     * @param index   the position among the devices its probe lists
+     * @param config  the device's options
+     */
+    public static Device open(Backend backend, int index, DeviceConfig config) {
+        return Device.of(openKernels(backend, backend.name() + ":" + index, index, config), config);
+    }
+
+    /** {@link #openSpec(String, List, DeviceConfig, Consumer)} with {@link DeviceConfig#defaults()}. */
+    public static Device openSpec(String spec, List<Backend> backends, Consumer<String> log) {
+        return openSpec(spec, backends, DeviceConfig.defaults(), log);
     }
 
     /** Opens {@code spec} among {@code backends}; {@code auto} picks the best available and logs why it skipped others. */
-    public static Device openSpec(String spec, List<Backend> backends, Consumer<String> log) {
+    public static Device openSpec(String spec, List<Backend> backends, DeviceConfig config, Consumer<String> log) {
         DeviceSpec parsed = DeviceSpec.parse(spec);
-        if (parsed.isAuto()) return openAuto(backends, log);
+        if (parsed.isAuto()) return openAuto(backends, config, log);
         Backend backend = backends.stream().filter(b -> b.name().equals(parsed.backend())).findFirst()
-                .orElseThrow(() -> new DeviceUnavailableException("unknown device '" + spec + "': expected auto or one of "
-                        + String.join(", ", backends.stream().map(b -> b.name() + "[:N]").toList())));
+                .orElseThrow(() -> new DeviceUnavailableException(notOnClassPath(spec, parsed.backend(), backends)));
         Probe probe = probeSafely(backend);
         if (!probe.available()) {
             throw new DeviceUnavailableException("device '" + spec + "' is unavailable: " + probe.unavailableReason());
@@ -60,32 +116,60 @@ public final class Devices {
             throw new DeviceUnavailableException("device '" + spec + "' does not exist: " + backend.name() + " has "
                     + probe.devices().size() + " device(s), numbered from 0");
         }
-        Device device = backend.open(index);
+        Device device = Device.of(openKernels(backend, spec, index, config), config);
         log.accept("using device " + device.info().id() + " (" + device.info().name() + ")");
         return device;
     }
 
-    private static Device openAuto(List<Backend> backends, Consumer<String> log) {
+    private static DeviceKernels openKernels(Backend backend, String spec, int index, DeviceConfig config) {
+        if (config == null) throw new IllegalArgumentException("config must not be null (use DeviceConfig.defaults())");
+        try {
+            return backend.open(index, config);
+        } catch (LinkageError e) {
+            throw new DeviceUnavailableException("device '" + spec + "' is unavailable: " + oneLine(e), e);
+        }
+    }
+
+    private static String notOnClassPath(String spec, String name, List<Backend> backends) {
+        if (backends.isEmpty()) {
+            return "device '" + spec + "': no jgrad backend is on the class path; add the artifact "
+                    + ARTIFACT_PREFIX + (KNOWN.contains(name) ? name : "cpu");
+        }
+        String present = String.join(", ", backends.stream().map(Backend::name).toList());
+        if (KNOWN.contains(name)) {
+            return "device '" + spec + "': the " + name + " backend is not on the class path (found: " + present
+                    + "); add the artifact " + ARTIFACT_PREFIX + name;
+        }
+        return "unknown device '" + spec + "': expected auto or one of "
+                + String.join(", ", backends.stream().map(b -> b.name() + "[:N]").toList());
+    }
+
+    private static final List<String> KNOWN = List.of("cpu", "opencl", "cuda");
+
+    private static Device openAuto(List<Backend> backends, DeviceConfig config, Consumer<String> log) {
+        if (backends.isEmpty()) {
+            throw new DeviceUnavailableException("no usable device: no jgrad backend is on the class path; add the artifact "
+                    + ARTIFACT_PREFIX + "cpu (or -opencl, -cuda)");
+        }
+        List<String> skipped = new ArrayList<>();
         for (Backend backend : backends) {
+            String reason;
             Probe probe = probeSafely(backend);
             if (!probe.available()) {
-                log.accept("auto: skipping " + backend.name() + ": " + probe.unavailableReason());
-                continue;
+                reason = probe.unavailableReason();
+            } else if ((reason = autoSkipReasonSafely(backend)) == null) {
+                try {
+                    Device device = Device.of(backend.open(0, config), config);
+                    log.accept("using device " + device.info().id() + " (" + device.info().name() + ")");
+                    return device;
+                } catch (RuntimeException | LinkageError e) {
+                    reason = oneLine(e);
+                }
             }
-            String pass = autoSkipReasonSafely(backend);
-            if (pass != null) {
-                log.accept("auto: skipping " + backend.name() + ": " + pass);
-                continue;
-            }
-            try {
-                Device device = backend.open(0);
-                log.accept("using device " + device.info().id() + " (" + device.info().name() + ")");
-                return device;
-            } catch (RuntimeException | LinkageError e) {
-                log.accept("auto: skipping " + backend.name() + ": " + oneLine(e));
-            }
+            log.accept("auto: skipping " + backend.name() + ": " + reason);
+            skipped.add(backend.name() + ": " + reason);
         }
-        throw new DeviceUnavailableException("no usable device: every backend was skipped");
+        throw new DeviceUnavailableException("no usable device (auto skipped every backend): " + String.join("; ", skipped));
     }
 
     /** Probes, turning anything a buggy backend throws into an unavailable result. */

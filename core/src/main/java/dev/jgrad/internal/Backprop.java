@@ -24,7 +24,7 @@ public final class Backprop {
         }
         List<Tensor> order = topologicalOrder(root);
         var slot = root.gradSlot();
-        root.device().fill(slot.buffer(), 1, 1f);
+        root.device().kernels().fill(slot.buffer(), 1, 1f);
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor t = order.get(i);
             Node node = t.gradFn();

@@ -35,17 +35,17 @@ public final class BatchNorm {
         Tensor mean = Tensor.empty(d, c);
         Tensor var = Tensor.empty(d, c);
         if (training) {
-            d.batchNormStats(n, c, inner, x.buffer(), mean.buffer(), var.buffer());
-            d.axpby(c, momentum, mean.buffer(), 1f - momentum, runningMean.buffer());
-            d.axpby(c, momentum * m / (m - 1f), var.buffer(), 1f - momentum, runningVar.buffer());
+            d.kernels().batchNormStats(n, c, inner, x.buffer(), mean.buffer(), var.buffer());
+            d.kernels().axpby(c, momentum, mean.buffer(), 1f - momentum, runningMean.buffer());
+            d.kernels().axpby(c, momentum * m / (m - 1f), var.buffer(), 1f - momentum, runningVar.buffer());
         } else {
             // copies: the running statistics may move before this graph's backward runs
-            d.copy(runningMean.buffer(), mean.buffer(), c);
-            d.copy(runningVar.buffer(), var.buffer(), c);
+            d.kernels().copy(runningMean.buffer(), mean.buffer(), c);
+            d.kernels().copy(runningVar.buffer(), var.buffer(), c);
         }
         Tensor y = Tensor.result(d, x.shape(), Tensor.recording(x, gamma, beta)
                 ? new Backward(x, gamma, beta, mean, var, training, eps, n, c, inner) : null);
-        d.batchNormForward(n, c, inner, x.buffer(), mean.buffer(), var.buffer(), eps, gamma.buffer(), beta.buffer(), y.buffer());
+        d.kernels().batchNormForward(n, c, inner, x.buffer(), mean.buffer(), var.buffer(), eps, gamma.buffer(), beta.buffer(), y.buffer());
         if (y.gradFn() == null) {
             mean.close();
             var.close();
@@ -100,7 +100,7 @@ public final class BatchNorm {
         private void run(Device d, Tensor x, Tensor gamma, Tensor y, Tensor.GradSlot gx, Tensor.GradSlot gg, Tensor.GradSlot gb) {
             if (gx == null && gg == null && gb == null) return;
             boolean accParams = gg != null ? gg.accumulate() : gb != null && gb.accumulate();
-            d.batchNormBackward(n, c, inner, x.buffer(), mean.buffer(), var.buffer(), eps, gamma.buffer(), y.gradBuffer(),
+            d.kernels().batchNormBackward(n, c, inner, x.buffer(), mean.buffer(), var.buffer(), eps, gamma.buffer(), y.gradBuffer(),
                     batchStatistics, gx == null ? null : gx.buffer(), gx != null && gx.accumulate(),
                     gg == null ? null : gg.buffer(), gb == null ? null : gb.buffer(), accParams);
         }

@@ -52,21 +52,21 @@ public final class Conv {
         Device d = x.device();
         boolean record = Tensor.recording(x, w, b);
         int[] shape = {g.n(), g.f(), g.oh(), g.ow()};
-        if (d.hasConv2d()) {
+        if (d.kernels().hasConv2d()) {
             Tensor y = Tensor.result(d, shape, record ? new Backward(x, w, b, null, g, act, actParam) : null);
-            d.conv2d(g, x.buffer(), w.buffer(), b == null ? null : b.buffer(), act, actParam, y.buffer());
+            d.kernels().conv2d(g, x.buffer(), w.buffer(), b == null ? null : b.buffer(), act, actParam, y.buffer());
             return y;
         }
         int rows = g.n() * g.oh() * g.ow();
         Tensor cols = Tensor.empty(d, rows, g.patch());
-        d.im2col(g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), stride, stride, pad, pad, x.buffer(), cols.buffer());
+        d.kernels().im2col(g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), stride, stride, pad, pad, x.buffer(), cols.buffer());
         Tensor y = Tensor.result(d, shape, record ? new Backward(x, w, b, cols, g, act, actParam) : null);
-        DeviceMemory pool = DeviceMemory.of(d);
+        DeviceMemory pool = d.memory();
         Buffer rowsOut = pool.take(rows * g.f());
         try {
-            d.gemmBiasActivation(false, true, rows, g.f(), g.patch(), cols.buffer(), w.buffer(), b == null ? null : b.buffer(),
+            d.kernels().gemmBiasActivation(false, true, rows, g.f(), g.patch(), cols.buffer(), w.buffer(), b == null ? null : b.buffer(),
                     act, actParam, rowsOut);
-            d.batchTranspose(g.n(), g.oh() * g.ow(), g.f(), rowsOut, y.buffer());
+            d.kernels().batchTranspose(g.n(), g.oh() * g.ow(), g.f(), rowsOut, y.buffer());
         } finally {
             pool.give(rowsOut);
         }
@@ -103,7 +103,7 @@ public final class Conv {
             int rows = g.n() * g.oh() * g.ow();
             int ckk = g.patch();
             int f = g.f();
-            DeviceMemory pool = DeviceMemory.of(d);
+            DeviceMemory pool = d.memory();
             Buffer gRows = null;
             Buffer gPre = null;
             try {
@@ -111,27 +111,27 @@ public final class Conv {
                 if (act != UnaryOp.IDENTITY) {
                     // gy * act'(y), elementwise, so layout does not matter: the epilogue kernel on one long row
                     gPre = pool.take(rows * f);
-                    d.activationBackwardBiasGrad(act, actParam, 1, rows * f, y.buffer(), gy, gPre, null, false);
+                    d.kernels().activationBackwardBiasGrad(act, actParam, 1, rows * f, y.buffer(), gy, gPre, null, false);
                     gy = gPre;
                 }
                 Tensor.GradSlot gb = b == null ? null : b.gradSlot();
                 Tensor.GradSlot gw = w.gradSlot();
                 Tensor.GradSlot gx = x.gradSlot();
                 if (cols == null) {
-                    d.conv2dBackward(g, x.buffer(), w.buffer(), gy, gx == null ? null : gx.buffer(), gx != null && gx.accumulate(),
+                    d.kernels().conv2dBackward(g, x.buffer(), w.buffer(), gy, gx == null ? null : gx.buffer(), gx != null && gx.accumulate(),
                             gw == null ? null : gw.buffer(), gw != null && gw.accumulate(),
                             gb == null ? null : gb.buffer(), gb != null && gb.accumulate());
                     return;
                 }
                 gRows = pool.take(rows * f);
-                d.batchTranspose(g.n(), f, g.oh() * g.ow(), gy, gRows);     // [n, f, ohw] -> [n*ohw, f]
-                if (gb != null) d.reduceSum(1, rows, f, gRows, gb.buffer(), 1f, gb.accumulate());
-                if (gw != null) d.gemm(true, false, f, ckk, rows, gRows, cols.buffer(), gw.buffer(), gw.accumulate());
+                d.kernels().batchTranspose(g.n(), f, g.oh() * g.ow(), gy, gRows);     // [n, f, ohw] -> [n*ohw, f]
+                if (gb != null) d.kernels().reduceSum(1, rows, f, gRows, gb.buffer(), 1f, gb.accumulate());
+                if (gw != null) d.kernels().gemm(true, false, f, ckk, rows, gRows, cols.buffer(), gw.buffer(), gw.accumulate());
                 if (gx != null) {
                     Buffer gCols = pool.take(rows * ckk);
                     try {
-                        d.gemm(false, false, rows, ckk, f, gRows, w.buffer(), gCols, false);
-                        d.col2im(g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(), g.padH(), g.padW(),
+                        d.kernels().gemm(false, false, rows, ckk, f, gRows, w.buffer(), gCols, false);
+                        d.kernels().col2im(g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(), g.padH(), g.padW(),
                                 gCols, gx.buffer(), gx.accumulate());
                     } finally {
                         pool.give(gCols);

@@ -11,7 +11,7 @@ import dev.jgrad.tensor.Tensor;
 /**
  * Inverted dropout: each element is zeroed with probability p and the survivors are scaled by 1/(1-p),
  * the mask drawn from the Philox stream of {@code seed} starting at element {@code offset} (see
- * {@link Device#dropout}), so the same (seed, offset) gives the same mask on every backend.
+ * {@link dev.jgrad.spi.DeviceKernels#dropout}), so the same (seed, offset) gives the same mask on every backend.
  */
 public final class Dropout {
     private Dropout() {}
@@ -21,20 +21,20 @@ public final class Dropout {
         Device d = x.device();
         Tensor mask = Tensor.empty(d, x.shape());
         Tensor y = Tensor.result(d, x.shape(), Tensor.recording(x) ? new Backward(x, mask) : null);
-        d.dropout(x.size(), seed, offset, p, x.buffer(), mask.buffer(), y.buffer());
+        d.kernels().dropout(x.size(), seed, offset, p, x.buffer(), mask.buffer(), y.buffer());
         if (y.gradFn() == null) mask.close();
         return y;
     }
 
     /** The mask {@link #dropout} applies for these arguments (1/(1-p) where kept, 0 where dropped): for tests and tools. */
     public static float[] mask(Device d, int n, float p, long seed, long offset) {
-        DeviceMemory pool = DeviceMemory.of(d);
+        DeviceMemory pool = d.memory();
         Buffer x = pool.take(n), m = pool.take(n), y = pool.take(n);
         try {
-            d.fill(x, n, 1f);
-            d.dropout(n, seed, offset, p, x, m, y);
+            d.kernels().fill(x, n, 1f);
+            d.kernels().dropout(n, seed, offset, p, x, m, y);
             float[] out = new float[n];
-            d.read(m, 0, out, 0, n);
+            d.kernels().read(m, 0, out, 0, n);
             return out;
         } finally {
             pool.give(x);
@@ -65,14 +65,14 @@ public final class Dropout {
             int n = x.size();
             Broadcast full = Broadcast.full(n);
             if (!slot.accumulate()) {
-                d.binary(BinaryOp.MUL, n, y.gradBuffer(), full, mask.buffer(), full, slot.buffer());
+                d.kernels().binary(BinaryOp.MUL, n, y.gradBuffer(), full, mask.buffer(), full, slot.buffer());
                 return;
             }
-            DeviceMemory pool = DeviceMemory.of(d);
+            DeviceMemory pool = d.memory();
             Buffer t = pool.take(n);
             try {
-                d.binary(BinaryOp.MUL, n, y.gradBuffer(), full, mask.buffer(), full, t);
-                d.axpby(n, 1f, t, 1f, slot.buffer());
+                d.kernels().binary(BinaryOp.MUL, n, y.gradBuffer(), full, mask.buffer(), full, t);
+                d.kernels().axpby(n, 1f, t, 1f, slot.buffer());
             } finally {
                 pool.give(t);
             }

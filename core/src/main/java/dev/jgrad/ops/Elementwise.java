@@ -18,7 +18,7 @@ public final class Elementwise {
     public static Tensor unary(UnaryOp op, float param, Tensor x) {
         Device d = x.device();
         Tensor y = Tensor.result(d, x.shape(), Tensor.recording(x) ? new UnaryBackward(op, param, x) : null);
-        d.unary(op, param, x.size(), x.buffer(), y.buffer());
+        d.kernels().unary(op, param, x.size(), x.buffer(), y.buffer());
         return y;
     }
 
@@ -42,7 +42,7 @@ public final class Elementwise {
             Tensor x = inputs()[0];
             Tensor.GradSlot slot = x.gradSlot();
             if (slot == null) return;
-            x.device().unaryBackward(op, param, x.size(), x.buffer(), out.buffer(), out.gradBuffer(), slot.buffer(), slot.accumulate());
+            x.device().kernels().unaryBackward(op, param, x.size(), x.buffer(), out.buffer(), out.gradBuffer(), slot.buffer(), slot.accumulate());
         }
     }
 
@@ -73,7 +73,7 @@ public final class Elementwise {
         Broadcast bb = broadcastOf(b.shape(), shape);
         Device d = a.device();
         Tensor out = Tensor.result(d, shape, Tensor.recording(a, b) ? new BinaryBackward(op, a, ab, b, bb, n) : null);
-        d.binary(op, n, a.buffer(), ab, b.buffer(), bb, out.buffer());
+        d.kernels().binary(op, n, a.buffer(), ab, b.buffer(), bb, out.buffer());
         return out;
     }
 
@@ -113,15 +113,15 @@ public final class Elementwise {
                     if (b.requiresGrad()) Grads.reduceInto(b, bb, n, g, -1f);
                 }
                 case MUL -> {
-                    DeviceMemory pool = DeviceMemory.of(d);
+                    DeviceMemory pool = d.memory();
                     Buffer t = pool.take(n);
                     try {
                         if (a.requiresGrad()) {
-                            d.binary(BinaryOp.MUL, n, g, full, b.buffer(), bb, t);
+                            d.kernels().binary(BinaryOp.MUL, n, g, full, b.buffer(), bb, t);
                             Grads.reduceInto(a, ab, n, t, 1f);
                         }
                         if (b.requiresGrad()) {
-                            d.binary(BinaryOp.MUL, n, g, full, a.buffer(), ab, t);
+                            d.kernels().binary(BinaryOp.MUL, n, g, full, a.buffer(), ab, t);
                             Grads.reduceInto(b, bb, n, t, 1f);
                         }
                     } finally {
@@ -129,17 +129,17 @@ public final class Elementwise {
                     }
                 }
                 case DIV -> {
-                    DeviceMemory pool = DeviceMemory.of(d);
+                    DeviceMemory pool = d.memory();
                     Buffer t = pool.take(n);
                     try {
                         if (a.requiresGrad()) {
-                            d.binary(BinaryOp.DIV, n, g, full, b.buffer(), bb, t);
+                            d.kernels().binary(BinaryOp.DIV, n, g, full, b.buffer(), bb, t);
                             Grads.reduceInto(a, ab, n, t, 1f);
                         }
                         if (b.requiresGrad()) {
                             // d(a/b)/db = -(a/b)/b = -out/b
-                            d.binary(BinaryOp.MUL, n, g, full, out.buffer(), full, t);
-                            d.binary(BinaryOp.DIV, n, t, full, b.buffer(), bb, t);
+                            d.kernels().binary(BinaryOp.MUL, n, g, full, out.buffer(), full, t);
+                            d.kernels().binary(BinaryOp.DIV, n, t, full, b.buffer(), bb, t);
                             Grads.reduceInto(b, bb, n, t, -1f);
                         }
                     } finally {

@@ -23,23 +23,23 @@ final class Grads {
         int outer = n / (mod * div);
         if (outer == 1 && div == 1) {
             if (slot.accumulate() || scale != 1f) {
-                if (!slot.accumulate()) d.fill(slot.buffer(), n, 0f);
-                d.axpby(n, scale, g, 1f, slot.buffer());
+                if (!slot.accumulate()) d.kernels().fill(slot.buffer(), n, 0f);
+                d.kernels().axpby(n, scale, g, 1f, slot.buffer());
             } else {
-                d.copy(g, slot.buffer(), n);
+                d.kernels().copy(g, slot.buffer(), n);
             }
             return;
         }
         if (outer == 1) {
-            d.reduceSum(mod, div, 1, g, slot.buffer(), scale, slot.accumulate());
+            d.kernels().reduceSum(mod, div, 1, g, slot.buffer(), scale, slot.accumulate());
         } else if (div == 1) {
-            d.reduceSum(1, outer, mod, g, slot.buffer(), scale, slot.accumulate());
+            d.kernels().reduceSum(1, outer, mod, g, slot.buffer(), scale, slot.accumulate());
         } else {
-            DeviceMemory pool = DeviceMemory.of(d);
+            DeviceMemory pool = d.memory();
             Buffer tmp = pool.take(mod * div);
             try {
-                d.reduceSum(1, outer, mod * div, g, tmp, 1f, false);
-                d.reduceSum(mod, div, 1, tmp, slot.buffer(), scale, slot.accumulate());
+                d.kernels().reduceSum(1, outer, mod * div, g, tmp, 1f, false);
+                d.kernels().reduceSum(mod, div, 1, tmp, slot.buffer(), scale, slot.accumulate());
             } finally {
                 pool.give(tmp);
             }

@@ -33,7 +33,7 @@ public final class Linear {
         Device d = x.device();
         Tensor y = Tensor.result(d, new int[]{batch, out},
                 Tensor.recording(x, w, b) ? new Backward(x, w, b, act, actParam) : null);
-        d.gemmBiasActivation(false, true, batch, out, in, x.buffer(), w.buffer(), b == null ? null : b.buffer(), act, actParam, y.buffer());
+        d.kernels().gemmBiasActivation(false, true, batch, out, in, x.buffer(), w.buffer(), b == null ? null : b.buffer(), act, actParam, y.buffer());
         return y;
     }
 
@@ -62,16 +62,16 @@ public final class Linear {
             int in = x.dim(1);
             int out = w.dim(0);
             Tensor.GradSlot gb = b == null ? null : b.gradSlot();
-            DeviceMemory pool = DeviceMemory.of(d);
+            DeviceMemory pool = d.memory();
             Buffer g = null;
             Buffer gy = y.gradBuffer();
             try {
                 if (act == UnaryOp.IDENTITY) {
                     g = gy;
-                    if (gb != null) d.reduceSum(1, batch, out, gy, gb.buffer(), 1f, gb.accumulate());
+                    if (gb != null) d.kernels().reduceSum(1, batch, out, gy, gb.buffer(), 1f, gb.accumulate());
                 } else {
                     g = pool.take(batch * out);
-                    d.activationBackwardBiasGrad(act, actParam, batch, out, y.buffer(), gy, g,
+                    d.kernels().activationBackwardBiasGrad(act, actParam, batch, out, y.buffer(), gy, g,
                             gb == null ? null : gb.buffer(), gb != null && gb.accumulate());
                 }
                 // y = x W^T: the matmul gradients with transB.

@@ -45,11 +45,11 @@ final class Losses {
         Device d = logits.device();
         Tensor probs = Tensor.empty(d, rows, cols);
         Tensor loss = Tensor.result(d, new int[0], Tensor.recording(logits) ? new CrossEntropyBackward(logits, labels, probs) : null);
-        DeviceMemory pool = DeviceMemory.of(d);
+        DeviceMemory pool = d.memory();
         Buffer perRow = pool.take(rows);
         try {
-            d.softmaxCrossEntropy(rows, cols, logits.buffer(), labels.buffer(), probs.buffer(), perRow);
-            d.reduceSum(1, rows, 1, perRow, loss.buffer(), 1f / rows, false);
+            d.kernels().softmaxCrossEntropy(rows, cols, logits.buffer(), labels.buffer(), probs.buffer(), perRow);
+            d.kernels().reduceSum(1, rows, 1, perRow, loss.buffer(), 1f / rows, false);
         } finally {
             pool.give(perRow);
         }
@@ -78,7 +78,7 @@ final class Losses {
             Tensor.GradSlot slot = logits.gradSlot();
             if (slot == null) return;
             int rows = logits.dim(0);
-            logits.device().softmaxCrossEntropyBackward(rows, logits.dim(1), probs.buffer(), labels.buffer(),
+            logits.device().kernels().softmaxCrossEntropyBackward(rows, logits.dim(1), probs.buffer(), labels.buffer(),
                     loss.gradBuffer(), 1f / rows, slot.buffer(), slot.accumulate());
         }
     }
@@ -92,11 +92,11 @@ final class Losses {
         int n = logits.size();
         Device d = logits.device();
         Tensor loss = Tensor.result(d, new int[0], Tensor.recording(logits) ? new BceBackward(logits, targets) : null);
-        DeviceMemory pool = DeviceMemory.of(d);
+        DeviceMemory pool = d.memory();
         Buffer each = pool.take(n);
         try {
-            d.bceWithLogits(n, logits.buffer(), targets.buffer(), each);
-            d.reduceSum(1, n, 1, each, loss.buffer(), 1f / n, false);
+            d.kernels().bceWithLogits(n, logits.buffer(), targets.buffer(), each);
+            d.kernels().reduceSum(1, n, 1, each, loss.buffer(), 1f / n, false);
         } finally {
             pool.give(each);
         }
@@ -121,7 +121,7 @@ final class Losses {
             Tensor x = inputs()[0];
             Tensor.GradSlot slot = x.gradSlot();
             if (slot == null) return;
-            x.device().bceWithLogitsBackward(x.size(), x.buffer(), targets.buffer(), loss.gradBuffer(), 1f / x.size(),
+            x.device().kernels().bceWithLogitsBackward(x.size(), x.buffer(), targets.buffer(), loss.gradBuffer(), 1f / x.size(),
                     slot.buffer(), slot.accumulate());
         }
     }
@@ -143,11 +143,11 @@ final class Losses {
         int n = pred.size();
         Device d = pred.device();
         Tensor loss = Tensor.result(d, new int[0], Tensor.recording(pred) ? new HuberBackward(pred, target, delta) : null);
-        DeviceMemory pool = DeviceMemory.of(d);
+        DeviceMemory pool = d.memory();
         Buffer each = pool.take(n);
         try {
-            d.huberLoss(n, delta, pred.buffer(), target.buffer(), each);
-            d.reduceSum(1, n, 1, each, loss.buffer(), 1f / n, false);
+            d.kernels().huberLoss(n, delta, pred.buffer(), target.buffer(), each);
+            d.kernels().reduceSum(1, n, 1, each, loss.buffer(), 1f / n, false);
         } finally {
             pool.give(each);
         }
@@ -174,7 +174,7 @@ final class Losses {
             Tensor x = inputs()[0];
             Tensor.GradSlot slot = x.gradSlot();
             if (slot == null) return;
-            x.device().huberLossBackward(x.size(), delta, x.buffer(), target.buffer(), loss.gradBuffer(), 1f / x.size(),
+            x.device().kernels().huberLossBackward(x.size(), delta, x.buffer(), target.buffer(), loss.gradBuffer(), 1f / x.size(),
                     slot.buffer(), slot.accumulate());
         }
     }

@@ -22,7 +22,7 @@ public final class MatMul {
         }
         Device d = a.device();
         Tensor c = Tensor.result(d, new int[]{m, n}, Tensor.recording(a, b) ? new Backward(a, b, transA, transB, m, n, k) : null);
-        d.gemm(transA, transB, m, n, k, a.buffer(), b.buffer(), c.buffer(), false);
+        d.kernels().gemm(transA, transB, m, n, k, a.buffer(), b.buffer(), c.buffer(), false);
         return c;
     }
 
@@ -53,13 +53,13 @@ public final class MatMul {
                           dev.jgrad.spi.Buffer gc) {
         Tensor.GradSlot ga = a.gradSlot();
         if (ga != null) {
-            if (!ta) d.gemm(false, !tb, m, k, n, gc, b.buffer(), ga.buffer(), ga.accumulate());   // dC op(B)^T
-            else d.gemm(tb, true, k, m, n, b.buffer(), gc, ga.buffer(), ga.accumulate());        // op(B) dC^T
+            if (!ta) d.kernels().gemm(false, !tb, m, k, n, gc, b.buffer(), ga.buffer(), ga.accumulate());   // dC op(B)^T
+            else d.kernels().gemm(tb, true, k, m, n, b.buffer(), gc, ga.buffer(), ga.accumulate());        // op(B) dC^T
         }
         Tensor.GradSlot gb = b.gradSlot();
         if (gb != null) {
-            if (!tb) d.gemm(!ta, false, k, n, m, a.buffer(), gc, gb.buffer(), gb.accumulate());  // op(A)^T dC
-            else d.gemm(true, ta, n, k, m, gc, a.buffer(), gb.buffer(), gb.accumulate());        // dC^T op(A)
+            if (!tb) d.kernels().gemm(!ta, false, k, n, m, a.buffer(), gc, gb.buffer(), gb.accumulate());  // op(A)^T dC
+            else d.kernels().gemm(true, ta, n, k, m, gc, a.buffer(), gb.buffer(), gb.accumulate());        // dC^T op(A)
         }
     }
 }

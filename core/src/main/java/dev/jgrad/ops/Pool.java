@@ -14,7 +14,7 @@ public final class Pool {
         int planes = x.dim(0) * x.dim(1);
         Tensor indices = Tensor.empty(d, out);
         Tensor y = Tensor.result(d, out, Tensor.recording(x) ? new MaxBackward(x, indices, k, stride, pad) : null);
-        d.maxPool2d(planes, x.dim(2), x.dim(3), k, stride, pad, x.buffer(), y.buffer(), indices.buffer());
+        d.kernels().maxPool2d(planes, x.dim(2), x.dim(3), k, stride, pad, x.buffer(), y.buffer(), indices.buffer());
         if (y.gradFn() == null) indices.close();
         return y;
     }
@@ -23,7 +23,7 @@ public final class Pool {
         int[] out = outputShape("avgPool2d", x, k, stride, pad);
         Device d = x.device();
         Tensor y = Tensor.result(d, out, Tensor.recording(x) ? new AvgBackward(x, k, stride, pad) : null);
-        d.avgPool2d(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), k, stride, pad, x.buffer(), y.buffer());
+        d.kernels().avgPool2d(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), k, stride, pad, x.buffer(), y.buffer());
         return y;
     }
 
@@ -63,7 +63,7 @@ public final class Pool {
             Tensor x = inputs()[0];
             Tensor.GradSlot slot = x.gradSlot();
             if (slot == null) return;
-            x.device().maxPool2dBackward(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), k, stride, pad, y.gradBuffer(),
+            x.device().kernels().maxPool2dBackward(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), k, stride, pad, y.gradBuffer(),
                     indices.buffer(), slot.buffer(), slot.accumulate());
         }
     }
@@ -90,7 +90,7 @@ public final class Pool {
             Tensor x = inputs()[0];
             Tensor.GradSlot slot = x.gradSlot();
             if (slot == null) return;
-            x.device().avgPool2dBackward(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), k, stride, pad, y.gradBuffer(),
+            x.device().kernels().avgPool2dBackward(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), k, stride, pad, y.gradBuffer(),
                     slot.buffer(), slot.accumulate());
         }
     }

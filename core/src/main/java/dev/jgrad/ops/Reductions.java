@@ -40,7 +40,7 @@ public final class Reductions {
     private static Tensor reduce(Tensor x, int outer, int r, int inner, int[] outShape, float scale) {
         Device d = x.device();
         Tensor y = Tensor.result(d, outShape, Tensor.recording(x) ? new Backward(x, outer, r, inner, scale) : null);
-        d.reduceSum(outer, r, inner, x.buffer(), y.buffer(), scale, false);
+        d.kernels().reduceSum(outer, r, inner, x.buffer(), y.buffer(), scale, false);
         return y;
     }
 
@@ -68,7 +68,7 @@ public final class Reductions {
             Tensor x = inputs()[0];
             Tensor.GradSlot slot = x.gradSlot();
             if (slot == null) return;
-            x.device().expand(outer, r, inner, out.gradBuffer(), slot.buffer(), scale, slot.accumulate());
+            x.device().kernels().expand(outer, r, inner, out.gradBuffer(), slot.buffer(), scale, slot.accumulate());
         }
     }
 }

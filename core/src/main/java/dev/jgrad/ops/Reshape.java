@@ -22,7 +22,7 @@ public final class Reshape {
         }
         Device d = x.device();
         Tensor y = Tensor.result(d, shape, Tensor.recording(x) ? new Backward(x) : null);
-        d.copy(x.buffer(), y.buffer(), x.size());
+        d.kernels().copy(x.buffer(), y.buffer(), x.size());
         return y;
     }
 
@@ -41,8 +41,8 @@ public final class Reshape {
             Tensor x = inputs()[0];
             Tensor.GradSlot slot = x.gradSlot();
             if (slot == null) return;
-            if (slot.accumulate()) x.device().axpby(x.size(), 1f, y.gradBuffer(), 1f, slot.buffer());
-            else x.device().copy(y.gradBuffer(), slot.buffer(), x.size());
+            if (slot.accumulate()) x.device().kernels().axpby(x.size(), 1f, y.gradBuffer(), 1f, slot.buffer());
+            else x.device().kernels().copy(y.gradBuffer(), slot.buffer(), x.size());
         }
     }
 }

@@ -18,8 +18,8 @@ public final class Softmax {
         int rows = x.size() / cols;
         Device d = x.device();
         Tensor y = Tensor.result(d, x.shape(), Tensor.recording(x) ? new Backward(x, rows, cols, log) : null);
-        if (log) d.logSoftmax(rows, cols, x.buffer(), y.buffer());
-        else d.softmax(rows, cols, x.buffer(), y.buffer());
+        if (log) d.kernels().logSoftmax(rows, cols, x.buffer(), y.buffer());
+        else d.kernels().softmax(rows, cols, x.buffer(), y.buffer());
         return y;
     }
 
@@ -45,8 +45,8 @@ public final class Softmax {
             Tensor.GradSlot slot = inputs()[0].gradSlot();
             if (slot == null) return;
             Device d = y.device();
-            if (log) d.logSoftmaxBackward(rows, cols, y.buffer(), y.gradBuffer(), slot.buffer(), slot.accumulate());
-            else d.softmaxBackward(rows, cols, y.buffer(), y.gradBuffer(), slot.buffer(), slot.accumulate());
+            if (log) d.kernels().logSoftmaxBackward(rows, cols, y.buffer(), y.gradBuffer(), slot.buffer(), slot.accumulate());
+            else d.kernels().softmaxBackward(rows, cols, y.buffer(), y.gradBuffer(), slot.buffer(), slot.accumulate());
         }
     }
 }

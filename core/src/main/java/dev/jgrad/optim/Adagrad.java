@@ -59,7 +59,7 @@ public final class Adagrad extends StepCountingOptimizer {
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
             if (!p.hasGrad()) continue;
-            p.device().adagradStep(p.size(), p.buffer(), p.gradBuffer(), sum[i].buffer(), clr, eps, weightDecay);
+            p.device().kernels().adagradStep(p.size(), p.buffer(), p.gradBuffer(), sum[i].buffer(), clr, eps, weightDecay);
         }
     }
 

@@ -67,7 +67,7 @@ public class Adam extends StepCountingOptimizer {
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
             if (!p.hasGrad()) continue;
-            p.device().adamStep(p.size(), p.buffer(), p.gradBuffer(), m[i].buffer(), v[i].buffer(), lr, beta1, beta2, eps,
+            p.device().kernels().adamStep(p.size(), p.buffer(), p.gradBuffer(), m[i].buffer(), v[i].buffer(), lr, beta1, beta2, eps,
                     weightDecay, decoupled, bc1, bc2);
         }
     }

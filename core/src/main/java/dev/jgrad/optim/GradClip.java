@@ -34,7 +34,7 @@ public final class GradClip {
                 if (!p.hasGrad()) continue;
                 if (d == null) {
                     d = p.device();
-                    pool = DeviceMemory.of(d);
+                    pool = d.memory();
                     total = pool.take(1);
                 } else if (p.device() != d) {
                     throw new IllegalArgumentException("byNorm: parameters on different devices");
@@ -42,8 +42,8 @@ public final class GradClip {
                 int n = p.size();
                 Buffer sq = pool.take(n);
                 try {
-                    d.unary(UnaryOp.SQUARE, 0f, n, p.gradBuffer(), sq);
-                    d.reduceSum(1, n, 1, sq, total, 1f, !first);
+                    d.kernels().unary(UnaryOp.SQUARE, 0f, n, p.gradBuffer(), sq);
+                    d.kernels().reduceSum(1, n, 1, sq, total, 1f, !first);
                 } finally {
                     pool.give(sq);
                 }
@@ -51,11 +51,11 @@ public final class GradClip {
             }
             if (d == null) return 0f;
             float[] host = new float[1];
-            d.read(total, 0, host, 0, 1);
+            d.kernels().read(total, 0, host, 0, 1);
             float norm = (float) Math.sqrt(host[0]);
             if (norm > maxNorm) {
                 float scale = maxNorm / (norm + 1e-6f);
-                for (Tensor p : params) if (p.hasGrad()) d.axpby(p.size(), 0f, p.gradBuffer(), scale, p.gradBuffer());
+                for (Tensor p : params) if (p.hasGrad()) d.kernels().axpby(p.size(), 0f, p.gradBuffer(), scale, p.gradBuffer());
             }
             return norm;
         } finally {
@@ -73,7 +73,7 @@ public final class GradClip {
     public static void byValue(List<Tensor> params, float clip) {
         if (!(clip > 0)) throw new IllegalArgumentException("gradient clip value must be positive, got " + clip);
         for (Tensor p : params) {
-            if (p.hasGrad()) p.device().clamp(p.size(), -clip, clip, p.gradBuffer(), p.gradBuffer());
+            if (p.hasGrad()) p.device().kernels().clamp(p.size(), -clip, clip, p.gradBuffer(), p.gradBuffer());
         }
     }
 }

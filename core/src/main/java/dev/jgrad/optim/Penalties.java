@@ -61,14 +61,14 @@ public final class Penalties {
             if (!p.hasGrad()) continue;
             Device d = p.device();
             int n = p.size();
-            if (l2 != 0f) d.axpby(n, l2, p.buffer(), 1f, p.gradBuffer());
+            if (l2 != 0f) d.kernels().axpby(n, l2, p.buffer(), 1f, p.gradBuffer());
             if (l1 != 0f) {
-                DeviceMemory pool = DeviceMemory.of(d);
+                DeviceMemory pool = d.memory();
                 Buffer scale = pool.take(n);
                 try {
                     // |w|' = sign(w): the ABS backward kernel with an upstream gradient of l1 everywhere
-                    d.fill(scale, n, l1);
-                    d.unaryBackward(UnaryOp.ABS, 0f, n, p.buffer(), p.buffer(), scale, p.gradBuffer(), true);
+                    d.kernels().fill(scale, n, l1);
+                    d.kernels().unaryBackward(UnaryOp.ABS, 0f, n, p.buffer(), p.buffer(), scale, p.gradBuffer(), true);
                 } finally {
                     pool.give(scale);
                 }

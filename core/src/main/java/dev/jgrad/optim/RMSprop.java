@@ -59,7 +59,7 @@ public final class RMSprop extends Optimizer {
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
             if (!p.hasGrad()) continue;
-            p.device().rmspropStep(p.size(), p.buffer(), p.gradBuffer(), squareAvg[i].buffer(),
+            p.device().kernels().rmspropStep(p.size(), p.buffer(), p.gradBuffer(), squareAvg[i].buffer(),
                     momentumBuffer[i] == null ? null : momentumBuffer[i].buffer(), lr, alpha, eps, weightDecay, momentum);
         }
     }

@@ -66,7 +66,7 @@ public final class SGD extends Optimizer {
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
             if (!p.hasGrad()) continue;
-            p.device().sgdStep(p.size(), p.buffer(), p.gradBuffer(), velocity[i] == null ? null : velocity[i].buffer(),
+            p.device().kernels().sgdStep(p.size(), p.buffer(), p.gradBuffer(), velocity[i] == null ? null : velocity[i].buffer(),
                     lr, momentum, weightDecay, nesterov);
         }
     }

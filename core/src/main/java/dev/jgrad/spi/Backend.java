@@ -1,6 +1,6 @@
 package dev.jgrad.spi;
 
-import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.DeviceUnavailableException;
 
 /**
@@ -30,6 +30,14 @@ public interface Backend {
         return null;
     }
 
-    /** Opens device {@code index} of those {@link #probe()} listed. */
-    Device open(int index) throws DeviceUnavailableException;
+    /**
+     * Opens device {@code index} of those {@link #probe()} listed, with {@code config}'s options. Core wraps
+     * the result in a {@link dev.jgrad.device.Device}, which closes it.
+     *
+     * @param index  the position in {@link Probe#devices()}
+     * @param config the options; one this backend cannot honour ({@link DeviceConfig#tf32()} on a device
+     *               without TF32) is an {@link IllegalArgumentException} naming it
+     * @throws DeviceUnavailableException when the device cannot be opened, saying why in one line
+     */
+    DeviceKernels open(int index, DeviceConfig config) throws DeviceUnavailableException;
 }

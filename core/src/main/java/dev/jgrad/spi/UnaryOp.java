@@ -3,8 +3,9 @@ package dev.jgrad.spi;
 /**
  * Elementwise functions y = f(x). The ones marked activation may also be fused into a GEMM epilogue.
  * {@code param} is the op's one parameter where it has one (LeakyReLU's slope, ELU's alpha), else ignored.
- * The derivative each backend implements is written beside each constant; kernels must agree with
- * {@code CpuKernels}, the reference.
+ * The derivative each backend implements is written beside each constant; kernels must agree with the
+ * CPU backend's (its {@code CpuDevice.unary} and {@code unaryBackward}), the reference the conformance
+ * suite compares every backend with.
  */
 public enum UnaryOp {
     /** y = x; dy/dx = 1. */

@@ -13,6 +13,8 @@ import dev.jgrad.ops.MatMul;
 import dev.jgrad.ops.Reductions;
 import dev.jgrad.ops.Softmax;
 
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.Arrays;
 
 /**
@@ -20,17 +22,25 @@ import java.util.Arrays;
  * tensor made by an op from tensors that require grad remembers that op ({@link #gradFn()}), and
  * {@link #backward()} on a scalar fills the {@code grad} of every leaf that requires grad.
  *
- * <p>Memory: a tensor's buffer comes from its device's {@link DeviceMemory} pool and goes back there on
- * {@link #close()}; tensors made inside a {@link Scope} are closed with it.
+ * <p>Memory: a tensor's buffer comes from its device's pool and goes back there on {@link #close()};
+ * tensors made inside a {@link Scope} are closed with it. A tensor made outside any scope (or taken out
+ * of one with {@link #keep()}) that is never closed gives its buffer back when the garbage collector
+ * finds it unreachable, so forgetting to close one costs memory only until the next collection; closing
+ * its device frees the buffer in any case.
  */
 public final class Tensor implements AutoCloseable {
+    /** Returns the buffers of unreachable tensors that no scope owns. */
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final Device device;
     private final int[] shape;
     private final int size;
-    private Buffer buffer;
+    /** The buffers, apart from the tensor so that the cleaner can give them back without reaching it. */
+    private final Memory memory;
+    /** Registered while no scope owns the tensor; null otherwise. */
+    private Cleaner.Cleanable cleanable;
     private boolean requiresGrad;
     private final Node gradFn;
-    private Buffer grad;
     /** False after zeroGrad(): the next gradient written overwrites instead of adding. */
     private boolean gradValid;
 
@@ -38,10 +48,40 @@ public final class Tensor implements AutoCloseable {
         this.device = device;
         this.shape = shape;
         this.size = sizeOf(shape);
-        this.buffer = buffer;
+        this.memory = new Memory(device.memory(), buffer);
         this.gradFn = gradFn;
         this.requiresGrad = gradFn != null;
-        Scope.register(this);
+        if (!Scope.register(this)) cleanable = CLEANER.register(this, memory);
+    }
+
+    /**
+     * A tensor's buffer and gradient buffer. {@link #close()} gives them back to the pool; the cleaner
+     * ({@link #run()}) only releases them, for the device's thread to reclaim where no op is running.
+     */
+    private static final class Memory implements Runnable {
+        private final DeviceMemory pool;
+        private volatile Buffer buffer;
+        private volatile Buffer grad;
+
+        Memory(DeviceMemory pool, Buffer buffer) {
+            this.pool = pool;
+            this.buffer = buffer;
+        }
+
+        void giveBack() {
+            if (buffer != null) pool.give(buffer);
+            if (grad != null) pool.give(grad);
+            buffer = null;
+            grad = null;
+        }
+
+        @Override
+        public void run() {
+            if (buffer != null) pool.release(buffer);
+            if (grad != null) pool.release(grad);
+            buffer = null;
+            grad = null;
+        }
     }
 
     // ---- creation ---------------------------------------------------------------------------------
@@ -55,7 +95,7 @@ public final class Tensor implements AutoCloseable {
      */
     public static Tensor empty(Device device, int... shape) {
         int[] s = shape.clone();
-        return new Tensor(device, s, DeviceMemory.of(device).take(sizeOf(s)), null);
+        return new Tensor(device, s, device.memory().take(sizeOf(s)), null);
     }
 
     /**
@@ -79,7 +119,7 @@ public final class Tensor implements AutoCloseable {
      */
     public static Tensor full(Device device, float value, int... shape) {
         Tensor t = empty(device, shape);
-        device.fill(t.buffer, t.size, value);
+        device.kernels().fill(t.memory.buffer, t.size, value);
         return t;
     }
 
@@ -99,7 +139,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("data has " + data.length + " values but shape "
                     + Arrays.toString(shape) + " needs " + sizeOf(shape));
         }
-        device.write(data, 0, t.buffer, 0, t.size);
+        device.kernels().write(data, 0, t.memory.buffer, 0, t.size);
         return t;
     }
 
@@ -114,7 +154,7 @@ public final class Tensor implements AutoCloseable {
      */
     public static Tensor result(Device device, int[] shape, Node gradFn) {
         Node fn = gradFn != null && GradMode.isEnabled() ? gradFn : null;
-        return new Tensor(device, shape, DeviceMemory.of(device).take(sizeOf(shape)), fn);
+        return new Tensor(device, shape, device.memory().take(sizeOf(shape)), fn);
     }
 
     /**
@@ -173,21 +213,25 @@ public final class Tensor implements AutoCloseable {
      * @throws IllegalStateException when the tensor was closed
      */
     public Buffer buffer() {
-        if (buffer == null) throw new IllegalStateException("tensor " + shapeString() + " was closed");
-        return buffer;
+        Buffer b = memory.buffer;
+        if (b == null) throw new IllegalStateException("tensor " + shapeString() + " was closed");
+        if (device.isClosed()) throw new IllegalStateException("tensor " + shapeString() + " is on device "
+                + device.info().id() + ", which is closed");
+        return b;
     }
 
-    /** {@return whether {@link #close()} has given the memory back} */
+    /** {@return whether the memory was given back: by {@link #close()}, by its scope closing, or by its device closing} */
     public boolean isClosed() {
-        return buffer == null;
+        return memory.buffer == null || device.isClosed();
     }
 
     // ---- host access ------------------------------------------------------------------------------
 
     /** {@return the values copied to the host, row-major (waits for the kernels that produce them)} */
     public float[] toArray() {
+        device.memory().reclaim();
         float[] out = new float[size];
-        device.read(buffer(), 0, out, 0, size);
+        device.kernels().read(buffer(), 0, out, 0, size);
         return out;
     }
 
@@ -199,8 +243,9 @@ public final class Tensor implements AutoCloseable {
      */
     public float item() {
         if (size != 1) throw new IllegalStateException("item() needs one element, shape is " + shapeString());
+        device.memory().reclaim();
         float[] out = new float[1];
-        device.read(buffer(), 0, out, 0, 1);
+        device.kernels().read(buffer(), 0, out, 0, 1);
         return out[0];
     }
 
@@ -212,7 +257,7 @@ public final class Tensor implements AutoCloseable {
      */
     public void copyFrom(float[] data) {
         if (data.length != size) throw new IllegalArgumentException("copyFrom: " + data.length + " values for shape " + shapeString());
-        device.write(data, 0, buffer(), 0, size);
+        device.kernels().write(data, 0, buffer(), 0, size);
     }
 
     // ---- autograd ---------------------------------------------------------------------------------
@@ -247,7 +292,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@return whether a gradient has been written since the last {@link #zeroGrad()}} */
     public boolean hasGrad() {
-        return grad != null && gradValid;
+        return memory.grad != null && gradValid;
     }
 
     /**
@@ -258,14 +303,14 @@ public final class Tensor implements AutoCloseable {
      */
     public Buffer gradBuffer() {
         if (!hasGrad()) throw new IllegalStateException("tensor " + shapeString() + " has no gradient");
-        return grad;
+        return memory.grad;
     }
 
     /** {@return the gradient copied to the host, row-major, or null when there is none} */
     public float[] gradToArray() {
         if (!hasGrad()) return null;
         float[] out = new float[size];
-        device.read(grad, 0, out, 0, size);
+        device.kernels().read(memory.grad, 0, out, 0, size);
         return out;
     }
 
@@ -291,10 +336,10 @@ public final class Tensor implements AutoCloseable {
      */
     public GradSlot gradSlot() {
         if (!requiresGrad) return null;
-        if (grad == null) grad = DeviceMemory.of(device).take(size);
+        if (memory.grad == null) memory.grad = device.memory().take(size);
         boolean acc = gradValid;
         gradValid = true;
-        return new GradSlot(grad, acc);
+        return new GradSlot(memory.grad, acc);
     }
 
     /** Backpropagates from this scalar: fills the gradient of every leaf that requires grad. */
@@ -305,24 +350,23 @@ public final class Tensor implements AutoCloseable {
     // ---- lifetime ---------------------------------------------------------------------------------
 
     /**
-     * Takes this tensor out of its {@link Scope}, so that it outlives it (parameters, state kept across steps).
+     * Takes this tensor out of its {@link Scope}, so that it outlives it (parameters, state kept across steps):
+     * close it yourself, or its buffer returns to the pool once it is unreachable.
      *
      * @return this tensor
      */
     public Tensor keep() {
-        Scope.unregister(this);
+        if (Scope.unregister(this) && cleanable == null) cleanable = CLEANER.register(this, memory);
         return this;
     }
 
     /** Gives the memory (and the gradient's) back to the pool. Idempotent. */
     @Override
     public void close() {
-        DeviceMemory pool = DeviceMemory.of(device);
-        if (buffer != null) pool.give(buffer);
-        if (grad != null) pool.give(grad);
-        buffer = null;
-        grad = null;
+        memory.giveBack();
+        if (cleanable != null) cleanable.clean();
         gradValid = false;
+        Reference.reachabilityFence(this);
     }
 
     // ---- ops, PyTorch style (each defined in dev.jgrad.ops) ---------------------------------------

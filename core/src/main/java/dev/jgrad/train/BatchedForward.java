@@ -27,7 +27,7 @@ final class BatchedForward {
                 int rows = Math.min(batch, count - from);
                 try (Scope scope = Scope.open()) {
                     Tensor x = Tensor.empty(device, rows, width);
-                    device.write(features, from * width, x.buffer(), 0, rows * width);
+                    device.kernels().write(features, from * width, x.buffer(), 0, rows * width);
                     consumer.accept(from, rows, x, model.forward(x));
                 }
             }

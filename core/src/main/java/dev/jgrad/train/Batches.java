@@ -1,6 +1,7 @@
 package dev.jgrad.train;
 
 import dev.jgrad.device.Device;
+import dev.jgrad.spi.DeviceKernels;
 import dev.jgrad.device.DeviceOutOfMemoryException;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.tensor.Tensor;
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
  *     uploaded, {@code rows * (features + target width)} floats per step;</li>
  * <li><b>the dataset on the device</b>: features and labels are uploaded once, when this object is made
  *     (once per {@link Trainer#fit}), and each step uploads only the batch's {@code rows} row numbers and
- *     gathers x and y on the device with {@link Device#gatherRows}.</li>
+ *     gathers x and y on the device with {@link dev.jgrad.spi.DeviceKernels#gatherRows}.</li>
  * </ul>
  * The target y is [rows] class indices (as floats), [rows, width] values, or, for a dataset without targets,
  * x itself.
@@ -48,10 +49,10 @@ final class Batches implements AutoCloseable {
     /**
      * Batches of {@code data}; with {@code onDevice}, the dataset is uploaded now and {@code notes} gets one line
      * saying so. When the device cannot hold it (it throws {@link DeviceOutOfMemoryException}) or has no
-     * {@link Device#gatherRows}, the batches are gathered on the host instead and the line says that.
+     * {@link dev.jgrad.spi.DeviceKernels#gatherRows}, the batches are gathered on the host instead and the line says that.
      *
      * @throws IllegalArgumentException with {@code onDevice}, when the dataset has more rows than
-     *         {@link Device#GATHER_MAX_ROWS}
+     *         {@link dev.jgrad.spi.DeviceKernels#GATHER_MAX_ROWS}
      */
     Batches(Device device, Dataset data, int batchSize, boolean onDevice, Consumer<String> notes) {
         this.device = device;
@@ -74,11 +75,11 @@ final class Batches implements AutoCloseable {
      * gathered on the device. Fails with a message that says what to do instead.
      */
     static void checkAddressable(String name, int rows) {
-        if (rows > Device.GATHER_MAX_ROWS) {
+        if (rows > DeviceKernels.GATHER_MAX_ROWS) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "training set %s has %,d examples: a dataset kept on the device can have at most %,d (2^24), because row "
                             + "numbers travel to the device as floats, exact only below 2^24; gather its batches on the host instead "
-                            + "(Trainer.datasetOnDevice(false), the CLI without --dataset-on-device)", name, rows, Device.GATHER_MAX_ROWS));
+                            + "(Trainer.datasetOnDevice(false), the CLI without --dataset-on-device)", name, rows, DeviceKernels.GATHER_MAX_ROWS));
         }
     }
 
@@ -91,22 +92,19 @@ final class Batches implements AutoCloseable {
                 DeviceOutOfMemoryException.bytes(4L * n * (cols + targetWidth)));
         try {
             indices = Tensor.empty(device, batchSize).keep();
-            // rows = 0 copies nothing on a device that has the kernel, and throws on one that does not
-            device.gatherRows(indices.buffer(), 1, indices.buffer(), 0, indices.buffer());
             features = Tensor.empty(device, n, cols).keep();
             if (targetWidth > 0) labels = Tensor.empty(device, n, targetWidth).keep();
-        } catch (DeviceOutOfMemoryException | UnsupportedOperationException e) {
+        } catch (DeviceOutOfMemoryException e) {
             releaseDataset();
-            notes.accept(what + " stays on the host, its batches gathered there: "
-                    + (e instanceof UnsupportedOperationException ? e.getMessage() : "it does not fit on " + device.info().id()
-                    + " (" + e.getMessage() + ")"));
+            notes.accept(what + " stays on the host, its batches gathered there: it does not fit on " + device.info().id()
+                    + " (" + e.getMessage() + ")");
             return false;
         }
-        device.write(data.features(), 0, features.buffer(), 0, n * cols);
+        device.kernels().write(data.features(), 0, features.buffer(), 0, n * cols);
         if (labels != null) {
             float[] y = new float[n * targetWidth];
             for (int i = 0; i < n; i++) data.targets().copyTo(i, y, i * targetWidth);
-            device.write(y, 0, labels.buffer(), 0, y.length);
+            device.kernels().write(y, 0, labels.buffer(), 0, y.length);
         }
         hostIndices = new float[batchSize];
         notes.accept(what + " is on " + device.info().id() + " for this fit: each step uploads only its batch's row numbers");
@@ -119,9 +117,9 @@ final class Batches implements AutoCloseable {
         Batch b = tensorsFor(rows);
         if (features != null) {
             for (int r = 0; r < rows; r++) hostIndices[r] = order[from + r];   // exact: n <= 2^24
-            device.write(hostIndices, 0, indices.buffer(), 0, rows);
-            device.gatherRows(features.buffer(), cols, indices.buffer(), rows, b.x().buffer());
-            if (labels != null) device.gatherRows(labels.buffer(), targetWidth, indices.buffer(), rows, b.y().buffer());
+            device.kernels().write(hostIndices, 0, indices.buffer(), 0, rows);
+            device.kernels().gatherRows(features.buffer(), cols, indices.buffer(), rows, b.x().buffer());
+            if (labels != null) device.kernels().gatherRows(labels.buffer(), targetWidth, indices.buffer(), rows, b.y().buffer());
             return b;
         }
         float[] xs = data.features();
@@ -130,8 +128,8 @@ final class Batches implements AutoCloseable {
             System.arraycopy(xs, i * cols, hostX, r * cols, cols);
             data.targets().copyTo(i, hostY, r * targetWidth);
         }
-        device.write(hostX, 0, b.x().buffer(), 0, rows * cols);
-        if (targetWidth > 0) device.write(hostY, 0, b.y().buffer(), 0, rows * targetWidth);
+        device.kernels().write(hostX, 0, b.x().buffer(), 0, rows * cols);
+        if (targetWidth > 0) device.kernels().write(hostY, 0, b.y().buffer(), 0, rows * targetWidth);
         return b;
     }
 

@@ -66,7 +66,7 @@ public final class Evaluation {
             } else {
                 for (int r = 0; r < rows; r++) targets.copyTo(from + r, ys, r * width);
                 y = task == Task.CLASSIFY ? Tensor.empty(device, rows) : Tensor.empty(device, rows, width);
-                device.write(ys, 0, y.buffer(), 0, rows * width);
+                device.kernels().write(ys, 0, y.buffer(), 0, rows * width);
             }
             lossTotal[0] += (double) loss.apply(output, y).item() * rows;
             float[] out = output.toArray();

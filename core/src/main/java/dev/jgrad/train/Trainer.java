@@ -209,7 +209,7 @@ public final class Trainer {
     /**
      * With {@code true}, {@link #fit} uploads the training set's features and labels to the device once (per
      * fit, not per epoch) and then, every step, uploads only the batch's row numbers and gathers the batch
-     * there ({@link Device#gatherRows}), instead of copying the batch's rows on the host and uploading them.
+     * there ({@link dev.jgrad.spi.DeviceKernels#gatherRows}), instead of copying the batch's rows on the host and uploading them.
      * The batches, hence the results, are the same bit for bit; what changes is the per-step upload (on a
      * GPU, {@code batch * (features + 1)} floats become {@code batch}) at the cost of device memory for the
      * whole training set. Off by default. The evaluation set stays on the host.
@@ -219,7 +219,7 @@ public final class Trainer {
      * no {@code gatherRows}, that training goes on with batches gathered on the host. The option changes
      * speed, never results, so a device too small for it is not worth failing the run for. (A device that
      * holds the training set but then not the step's tensors still fails with its out-of-memory error.) A
-     * training set of more than {@link Device#GATHER_MAX_ROWS} examples is an {@link IllegalArgumentException}
+     * training set of more than {@link dev.jgrad.spi.DeviceKernels#GATHER_MAX_ROWS} examples is an {@link IllegalArgumentException}
      * from {@link #fit}: row numbers travel as floats.
      *
      * @param on whether to try to keep the training set on the device
@@ -295,7 +295,7 @@ public final class Trainer {
         model.train();
         boolean resumed = epoch == resumeFrom.epoch() && resumeFrom.samplesDone() > 0;
         int first = resumed ? Math.min(resumeFrom.samplesDone(), n) : 0;
-        device.fill(lossSum.buffer(), 1, resumed ? resumeFrom.lossSum() : 0f);
+        device.kernels().fill(lossSum.buffer(), 1, resumed ? resumeFrom.lossSum() : 0f);
         long start = System.nanoTime();
         long lastReport = start;
         for (int from = first; from < n; from += batchSize) {
@@ -334,7 +334,7 @@ public final class Trainer {
             value.backward();
             beforeUpdate.run();
             optimizer.step();
-            device.axpby(1, rows, value.buffer(), 1f, lossSum.buffer());
+            device.kernels().axpby(1, rows, value.buffer(), 1f, lossSum.buffer());
         }
     }
 

@@ -40,21 +40,21 @@ final class AnalyticKernelChecks {
     void memoryRoundTrip() {
         float[] host = new float[100];
         for (int i = 0; i < host.length; i++) host[i] = i + 0.5f;
-        Buffer b = device.allocate(100);
+        Buffer b = device.kernels().allocate(100);
         try {
-            device.fill(b, 100, -1f);
-            device.write(host, 5, b, 10, 50);             // b[10, 60) = host[5, 55)
+            device.kernels().fill(b, 100, -1f);
+            device.kernels().write(host, 5, b, 10, 50);             // b[10, 60) = host[5, 55)
             float[] back = new float[70];
-            device.read(b, 10, back, 20, 50);             // back[20, 70) = b[10, 60)
+            device.kernels().read(b, 10, back, 20, 50);             // back[20, 70) = b[10, 60)
             device.synchronize();
             for (int i = 0; i < 20; i++) assertEquals(0f, back[i], "read wrote before its destination offset");
             for (int i = 0; i < 50; i++) assertEquals(host[5 + i], back[20 + i], "element " + i + " after write/read with offsets");
             float[] all = new float[100];
-            device.read(b, 0, all, 0, 100);
+            device.kernels().read(b, 0, all, 0, 100);
             for (int i = 0; i < 10; i++) assertEquals(-1f, all[i], "write touched element " + i + " before its offset");
             for (int i = 60; i < 100; i++) assertEquals(-1f, all[i], "write touched element " + i + " past its end");
         } finally {
-            device.free(b);
+            device.kernels().free(b);
         }
         float[] filled = run(new float[][]{new float[1000]}, (d, x) -> d.fill(x[0], 777, 3.25f))[0];
         for (int i = 0; i < 1000; i++) assertEquals(i < 777 ? 3.25f : 0f, filled[i], "fill n=777, element " + i);

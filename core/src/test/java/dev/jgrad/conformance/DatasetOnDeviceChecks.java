@@ -1,6 +1,7 @@
 package dev.jgrad.conformance;
 
 import dev.jgrad.device.Device;
+import dev.jgrad.spi.DeviceKernels;
 import dev.jgrad.device.DeviceOutOfMemoryException;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.Linear;
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * {@link Trainer#datasetOnDevice}: on one device, training with the training set kept there and its batches
- * gathered by {@link Device#gatherRows} must give exactly what gathering the batches on the host gives
+ * gathered by {@link dev.jgrad.spi.DeviceKernels#gatherRows} must give exactly what gathering the batches on the host gives
  * (same order, same values, so the same losses and parameters bit for bit); it must upload the dataset
  * once per fit and then only each batch's row numbers; steps after the first epoch must allocate nothing;
  * and a device that cannot hold the dataset, or cannot gather, must fall back to host batches with one note.
@@ -76,7 +77,7 @@ final class DatasetOnDeviceChecks {
         Sequential net = new Sequential(new Linear(FEATURES, 16), new ReLU(), new Linear(16, CLASSES));
         net.to(device, 7);
         Optimizer opt = new SGD(net.parameters(), 0.05f, 0.9f);
-        DeviceMemory pool = DeviceMemory.of(device);
+        DeviceMemory pool = device.memory();
         List<Long> allocated = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         try {
@@ -127,7 +128,7 @@ final class DatasetOnDeviceChecks {
     /** Uploads: the dataset once, then one write of the batch's row numbers per step; no allocation after epoch 1. */
     void uploadsTheDatasetOnceAndThenOnlyRowNumbers() {
         Dataset train = blobs();
-        Recording rec = new Recording(device, -1, false);
+        Recording rec = new Recording(device, -1);
         try {
             Fit fit = fit(rec.view, train, true, rec::markFitStart);
             assertTrue(fit.resident(), "dataset not kept on the device: " + fit.notes());
@@ -144,43 +145,37 @@ final class DatasetOnDeviceChecks {
                 assertEquals(afterFirstEpoch, allocated.get(s), "device floats allocated after step " + (s + 1));
             }
         } finally {
-            DeviceMemory.release(rec.view);
+            rec.view.close();
         }
     }
 
-    /** A device too small for the dataset, or without gatherRows: host batches, one note, the same results. */
+    /** A device too small for the dataset: host batches, one note, the same results. */
     void fallsBackToHostBatchesWithANote() {
         Dataset train = blobs();
         Fit host = fit(device, train, false);
-        Recording small = new Recording(device, SAMPLES * FEATURES, false);
-        Recording lacking = new Recording(device, -1, true);
+        Recording small = new Recording(device, SAMPLES * FEATURES);
         try {
             Fit outOfMemory = fit(small.view, train, true);
             assertFalse(outOfMemory.resident());
             assertEquals(1, outOfMemory.notes().size(), outOfMemory.notes().toString());
             assertTrue(outOfMemory.notes().get(0).contains("does not fit"), outOfMemory.notes().get(0));
             sameResults("after the dataset did not fit", host, outOfMemory);
-            Fit noKernel = fit(lacking.view, train, true);
-            assertFalse(noKernel.resident());
-            assertEquals(1, noKernel.notes().size(), noKernel.notes().toString());
-            assertTrue(noKernel.notes().get(0).contains("gatherRows"), noKernel.notes().get(0));
-            sameResults("on a device without gatherRows", host, noKernel);
         } finally {
-            DeviceMemory.release(small.view);
-            DeviceMemory.release(lacking.view);
+            small.view.close();
         }
     }
 
     /**
      * A view of a device that records the length of every write, and can refuse allocations of one length
-     * (as if the device were full) or lack gatherRows (the SPI's default). Closing it would close the device.
+     * (as if the device were full). Closing the view frees what it allocated and leaves the device open.
      */
     private static final class Recording {
         final Device view;
         final List<Integer> writes = new ArrayList<>();
         int fitStart = -1;
 
-        Recording(Device device, int refusedLength, boolean withoutGather) {
+        Recording(Device device, int refusedLength) {
+            DeviceKernels kernels = device.kernels();
             InvocationHandler handler = (proxy, method, args) -> {
                 switch (method.getName()) {
                     case "allocate" -> {
@@ -189,18 +184,19 @@ final class DatasetOnDeviceChecks {
                         }
                     }
                     case "write" -> writes.add((int) args[4]);
-                    case "gatherRows" -> {
-                        if (withoutGather) return InvocationHandler.invokeDefault(proxy, method, args);
+                    case "close" -> {
+                        return null;
                     }
                     default -> { }
                 }
                 try {
-                    return method.invoke(device, args);
+                    return method.invoke(kernels, args);
                 } catch (InvocationTargetException e) {
                     throw e.getCause();
                 }
             };
-            view = (Device) Proxy.newProxyInstance(Device.class.getClassLoader(), new Class<?>[]{Device.class}, handler);
+            view = Device.of((DeviceKernels) Proxy.newProxyInstance(DeviceKernels.class.getClassLoader(),
+                    new Class<?>[]{DeviceKernels.class}, handler), device.config());
         }
 
         void markFitStart() {

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
- * {@link Device#gatherRows} on the device under test and on the CPU reference, both against the rows picked
+ * {@link dev.jgrad.spi.DeviceKernels#gatherRows} on the device under test and on the CPU reference, both against the rows picked
  * on the host: a gather is a copy, so every bit must match. The source holds values a copy through
  * arithmetic could change (-0, subnormals, infinities, NaN); the index buffer is longer than {@code rows}
  * and holds indices no kernel may read after them (out of range, fractional, NaN); dst starts as a sentinel

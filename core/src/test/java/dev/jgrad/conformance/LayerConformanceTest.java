@@ -12,7 +12,6 @@ import dev.jgrad.ops.LogSoftmax;
 import dev.jgrad.ops.Pool;
 import dev.jgrad.ops.Reshape;
 import dev.jgrad.spi.Philox;
-import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;
@@ -58,7 +57,6 @@ public abstract class LayerConformanceTest {
     @AfterAll
     void closeOnce() {
         if (d == null) return;      // openDevice() skipped the suite (no such device here)
-        DeviceMemory.release(d);
         d.close();
     }
 
@@ -95,19 +93,19 @@ public abstract class LayerConformanceTest {
                                     expected[((b * oh + oy) * ow + ox) * ckk + (ci * kh + ky) * kw + kx] = v;
                                 }
             Buffer xb = upload(x);
-            Buffer cols = d.allocate(rows * ckk);
-            d.fill(cols, rows * ckk, Float.NaN);
-            d.im2col(n, ch, h, w, kh, kw, sh, sw, ph, pw, xb, cols);
+            Buffer cols = d.kernels().allocate(rows * ckk);
+            d.kernels().fill(cols, rows * ckk, Float.NaN);
+            d.kernels().im2col(n, ch, h, w, kh, kw, sh, sw, ph, pw, xb, cols);
             assertArrayEquals(expected, download(cols, rows * ckk), 0f, "im2col case " + java.util.Arrays.toString(c));
 
             // col2im is im2col's adjoint: <im2col(x), g> = <x, col2im(g)>, and accumulate adds to what is there
             float[] g = random(rows * ckk, 2);
-            Buffer gx = d.allocate(x.length);
-            d.fill(gx, x.length, Float.NaN);
-            d.col2im(n, ch, h, w, kh, kw, sh, sw, ph, pw, upload(g), gx, false);
+            Buffer gx = d.kernels().allocate(x.length);
+            d.kernels().fill(gx, x.length, Float.NaN);
+            d.kernels().col2im(n, ch, h, w, kh, kw, sh, sw, ph, pw, upload(g), gx, false);
             float[] back = download(gx, x.length);
             assertEquals(dot(expected, g), dot(x, back), 1e-4 * (1 + Math.abs(dot(expected, g))), "col2im adjoint");
-            d.col2im(n, ch, h, w, kh, kw, sh, sw, ph, pw, upload(g), gx, true);
+            d.kernels().col2im(n, ch, h, w, kh, kw, sh, sw, ph, pw, upload(g), gx, true);
             float[] twice = download(gx, x.length);
             for (int i = 0; i < x.length; i++) assertEquals(2 * back[i], twice[i], 1e-5 * (1 + Math.abs(back[i])));
         }
@@ -121,7 +119,7 @@ public abstract class LayerConformanceTest {
      */
     @Test
     void conv2dKernelsMatchReference() {
-        if (!d.hasConv2d()) return;
+        if (!d.kernels().hasConv2d()) return;
         int[][] cases = {{3, 2, 7, 6, 4, 3, 3, 1, 1, 0, 0}, {2, 3, 8, 7, 5, 3, 2, 2, 1, 1, 0}, {11, 4, 3, 3, 2, 1, 1, 1, 1, 0, 0},
                 {9, 1, 10, 9, 6, 3, 3, 1, 1, 1, 1}, {1, 2, 9, 8, 3, 4, 3, 3, 2, 1, 1}, {17, 3, 6, 5, 7, 3, 3, 1, 1, 0, 0}};
         for (int[] cs : cases) {
@@ -162,31 +160,31 @@ public abstract class LayerConformanceTest {
                 relu[i] = (float) Math.max(ref[i], 0);
             }
             Buffer xb = upload(x), wb = upload(wt), bb = upload(b), gyb = upload(gy);
-            Buffer y = d.allocate(ref.length);
-            d.conv2d(g, xb, wb, bb, UnaryOp.IDENTITY, 0f, y);
+            Buffer y = d.kernels().allocate(ref.length);
+            d.kernels().conv2d(g, xb, wb, bb, UnaryOp.IDENTITY, 0f, y);
             assertClose(expected, download(y, ref.length), what + " forward");
-            d.conv2d(g, xb, wb, bb, UnaryOp.RELU, 0f, y);
+            d.kernels().conv2d(g, xb, wb, bb, UnaryOp.RELU, 0f, y);
             assertClose(relu, download(y, ref.length), what + " forward with ReLU");
             float[] noBias = new float[ref.length];
             for (int i = 0; i < ref.length; i++) noBias[i] = (float) (ref[i] - b[(i / (oh * ow)) % f]);
-            d.conv2d(g, xb, wb, null, UnaryOp.IDENTITY, 0f, y);
+            d.kernels().conv2d(g, xb, wb, null, UnaryOp.IDENTITY, 0f, y);
             assertClose(noBias, download(y, ref.length), what + " forward without bias");
 
-            Buffer gxb = d.allocate(x.length), gwb = d.allocate(wt.length), gbb = d.allocate(f);
-            d.fill(gxb, x.length, Float.NaN);
-            d.fill(gwb, wt.length, Float.NaN);
-            d.fill(gbb, f, Float.NaN);
-            d.conv2dBackward(g, xb, wb, gyb, gxb, false, gwb, false, gbb, false);
+            Buffer gxb = d.kernels().allocate(x.length), gwb = d.kernels().allocate(wt.length), gbb = d.kernels().allocate(f);
+            d.kernels().fill(gxb, x.length, Float.NaN);
+            d.kernels().fill(gwb, wt.length, Float.NaN);
+            d.kernels().fill(gbb, f, Float.NaN);
+            d.kernels().conv2dBackward(g, xb, wb, gyb, gxb, false, gwb, false, gbb, false);
             assertSum(gx, gxAbs, 1, download(gxb, x.length), what + " input gradient");
             assertSum(gw, gwAbs, 1, download(gwb, wt.length), what + " weight gradient");
             assertSum(gb, gbAbs, 1, download(gbb, f), what + " bias gradient");
-            d.conv2dBackward(g, xb, wb, gyb, gxb, true, gwb, true, gbb, true);
+            d.kernels().conv2dBackward(g, xb, wb, gyb, gxb, true, gwb, true, gbb, true);
             assertSum(gx, gxAbs, 2, download(gxb, x.length), what + " input gradient, accumulated");
             assertSum(gw, gwAbs, 2, download(gwb, wt.length), what + " weight gradient, accumulated");
             assertSum(gb, gbAbs, 2, download(gbb, f), what + " bias gradient, accumulated");
-            d.conv2dBackward(g, xb, wb, gyb, null, false, gwb, false, null, false);
+            d.kernels().conv2dBackward(g, xb, wb, gyb, null, false, gwb, false, null, false);
             assertSum(gw, gwAbs, 1, download(gwb, wt.length), what + " weight gradient alone");
-            d.conv2dBackward(g, xb, wb, gyb, gxb, false, null, false, null, false);
+            d.kernels().conv2dBackward(g, xb, wb, gyb, gxb, false, null, false, null, false);
             assertSum(gx, gxAbs, 1, download(gxb, x.length), what + " input gradient alone");
         }
     }
@@ -205,8 +203,8 @@ public abstract class LayerConformanceTest {
     void batchTransposeMatchesReference() {
         int batch = 3, rows = 37, cols = 45;
         float[] x = random(batch * rows * cols, 3);
-        Buffer y = d.allocate(x.length);
-        d.batchTranspose(batch, rows, cols, upload(x), y);
+        Buffer y = d.kernels().allocate(x.length);
+        d.kernels().batchTranspose(batch, rows, cols, upload(x), y);
         float[] got = download(y, x.length);
         for (int b = 0; b < batch; b++)
             for (int i = 0; i < rows; i++)
@@ -247,8 +245,8 @@ public abstract class LayerConformanceTest {
                         ey[(pl * oh + oy) * ow + ox] = best;
                         ei[(pl * oh + oy) * ow + ox] = at;
                     }
-            Buffer y = d.allocate(ey.length), idx = d.allocate(ey.length);
-            d.maxPool2d(planes, h, w, k, s, p, upload(x), y, idx);
+            Buffer y = d.kernels().allocate(ey.length), idx = d.kernels().allocate(ey.length);
+            d.kernels().maxPool2d(planes, h, w, k, s, p, upload(x), y, idx);
             assertArrayEquals(ey, download(y, ey.length), 0f, "maxPool2d " + java.util.Arrays.toString(c));
             assertArrayEquals(ei, download(idx, ey.length), 0f, "maxPool2d indices " + java.util.Arrays.toString(c));
 
@@ -256,9 +254,9 @@ public abstract class LayerConformanceTest {
             float[] egx = new float[x.length];
             for (int pl = 0; pl < planes; pl++)
                 for (int o = 0; o < oh * ow; o++) egx[pl * h * w + (int) ei[pl * oh * ow + o]] += gy[pl * oh * ow + o];
-            Buffer gx = d.allocate(x.length);
-            d.fill(gx, x.length, Float.NaN);
-            d.maxPool2dBackward(planes, h, w, k, s, p, upload(gy), idx, gx, false);
+            Buffer gx = d.kernels().allocate(x.length);
+            d.kernels().fill(gx, x.length, Float.NaN);
+            d.kernels().maxPool2dBackward(planes, h, w, k, s, p, upload(gy), idx, gx, false);
             assertClose(egx, download(gx, x.length), "maxPool2dBackward");
         }
     }
@@ -287,12 +285,12 @@ public abstract class LayerConformanceTest {
                             }
                         ey[o] = (float) (sum / (k * k));
                     }
-            Buffer y = d.allocate(ey.length);
-            d.avgPool2d(planes, h, w, k, s, p, upload(x), y);
+            Buffer y = d.kernels().allocate(ey.length);
+            d.kernels().avgPool2d(planes, h, w, k, s, p, upload(x), y);
             assertClose(ey, download(y, ey.length), "avgPool2d");
-            Buffer gx = d.allocate(x.length);
-            d.fill(gx, x.length, Float.NaN);
-            d.avgPool2dBackward(planes, h, w, k, s, p, upload(gy), gx, false);
+            Buffer gx = d.kernels().allocate(x.length);
+            d.kernels().fill(gx, x.length, Float.NaN);
+            d.kernels().avgPool2dBackward(planes, h, w, k, s, p, upload(gy), gx, false);
             assertClose(egx, download(gx, x.length), "avgPool2dBackward");
         }
     }
@@ -312,8 +310,8 @@ public abstract class LayerConformanceTest {
             for (int b = 0; b < n; b++) for (int i = 0; i < inner; i++) var[ch] += Math.pow(x[(b * c + ch) * inner + i] - mean[ch], 2);
             var[ch] /= m;
         }
-        Buffer xb = upload(x), meanB = d.allocate(c), varB = d.allocate(c);
-        d.batchNormStats(n, c, inner, xb, meanB, varB);
+        Buffer xb = upload(x), meanB = d.kernels().allocate(c), varB = d.kernels().allocate(c);
+        d.kernels().batchNormStats(n, c, inner, xb, meanB, varB);
         assertClose(toFloat(mean), download(meanB, c), "batch mean");
         assertClose(toFloat(var), download(varB, c), "batch variance");
 
@@ -339,20 +337,20 @@ public abstract class LayerConformanceTest {
                     egxRunning[j] = (float) (gamma[ch] * inv * gy[j]);
                 }
         }
-        Buffer y = d.allocate(x.length);
-        d.batchNormForward(n, c, inner, xb, meanB, varB, eps, upload(gamma), upload(beta), y);
+        Buffer y = d.kernels().allocate(x.length);
+        d.kernels().batchNormForward(n, c, inner, xb, meanB, varB, eps, upload(gamma), upload(beta), y);
         assertClose(ey, download(y, x.length), "batchNormForward");
 
-        Buffer gx = d.allocate(x.length), gg = d.allocate(c), gb = d.allocate(c);
-        d.fill(gx, x.length, Float.NaN);
-        d.fill(gg, c, Float.NaN);
-        d.fill(gb, c, Float.NaN);
-        d.batchNormBackward(n, c, inner, xb, meanB, varB, eps, upload(gamma), upload(gy), true, gx, false, gg, gb, false);
+        Buffer gx = d.kernels().allocate(x.length), gg = d.kernels().allocate(c), gb = d.kernels().allocate(c);
+        d.kernels().fill(gx, x.length, Float.NaN);
+        d.kernels().fill(gg, c, Float.NaN);
+        d.kernels().fill(gb, c, Float.NaN);
+        d.kernels().batchNormBackward(n, c, inner, xb, meanB, varB, eps, upload(gamma), upload(gy), true, gx, false, gg, gb, false);
         assertClose(egx, download(gx, x.length), "batchNormBackward gx");
         assertClose(egGamma, download(gg, c), "batchNormBackward gGamma");
         assertClose(egBeta, download(gb, c), "batchNormBackward gBeta");
         // accumulate adds; with fixed statistics gx is gamma*invStd*gy
-        d.batchNormBackward(n, c, inner, xb, meanB, varB, eps, upload(gamma), upload(gy), false, gx, true, gg, gb, true);
+        d.kernels().batchNormBackward(n, c, inner, xb, meanB, varB, eps, upload(gamma), upload(gy), false, gx, true, gg, gb, true);
         float[] sum = new float[x.length];
         for (int i = 0; i < x.length; i++) sum[i] = egx[i] + egxRunning[i];
         assertClose(sum, download(gx, x.length), "batchNormBackward accumulate, running statistics");
@@ -368,8 +366,8 @@ public abstract class LayerConformanceTest {
         long seed = 0x1234_5678_9abc_def0L;
         for (long offset : new long[]{0, 1, 7, 1L << 33}) {
             float[] x = random(n, 10);
-            Buffer mask = d.allocate(n), y = d.allocate(n);
-            d.dropout(n, seed, offset, p, upload(x), mask, y);
+            Buffer mask = d.kernels().allocate(n), y = d.kernels().allocate(n);
+            d.kernels().dropout(n, seed, offset, p, upload(x), mask, y);
             float[] m = download(mask, n), got = download(y, n);
             float keep = 1f / (1f - p);
             int kept = 0;
@@ -404,10 +402,10 @@ public abstract class LayerConformanceTest {
             }
             for (int j = 0; j < cols; j++) egx[r * cols + j] = (float) (gy[r * cols + j] - Math.exp(ey[r * cols + j]) * gsum);
         }
-        Buffer y = d.allocate(x.length), gx = d.allocate(x.length);
-        d.logSoftmax(rows, cols, upload(x), y);
+        Buffer y = d.kernels().allocate(x.length), gx = d.kernels().allocate(x.length);
+        d.kernels().logSoftmax(rows, cols, upload(x), y);
         assertClose(ey, download(y, x.length), "logSoftmax");
-        d.logSoftmaxBackward(rows, cols, y, upload(gy), gx, false);
+        d.kernels().logSoftmaxBackward(rows, cols, y, upload(gy), gx, false);
         assertClose(egx, download(gx, x.length), "logSoftmaxBackward");
     }
 
@@ -425,13 +423,13 @@ public abstract class LayerConformanceTest {
             grad[i] = Math.max(-delta, Math.min(delta, diff)) * gLoss * scale;
             clamped[i] = Math.max(-0.5f, Math.min(0.5f, x[i]));
         }
-        Buffer lb = d.allocate(n), gx = d.allocate(n), gl = upload(new float[]{gLoss});
-        d.huberLoss(n, delta, upload(x), upload(t), lb);
+        Buffer lb = d.kernels().allocate(n), gx = d.kernels().allocate(n), gl = upload(new float[]{gLoss});
+        d.kernels().huberLoss(n, delta, upload(x), upload(t), lb);
         assertClose(loss, download(lb, n), "huberLoss");
-        d.huberLossBackward(n, delta, upload(x), upload(t), gl, scale, gx, false);
+        d.kernels().huberLossBackward(n, delta, upload(x), upload(t), gl, scale, gx, false);
         assertClose(grad, download(gx, n), "huberLossBackward");
         Buffer xb = upload(x);
-        d.clamp(n, -0.5f, 0.5f, xb, xb);
+        d.kernels().clamp(n, -0.5f, 0.5f, xb, xb);
         assertArrayEquals(clamped, download(xb, n), 0f, "clamp in place");
     }
 
@@ -456,8 +454,8 @@ public abstract class LayerConformanceTest {
                 pa[i] -= lr * ga / ((float) Math.sqrt(acc[i]) + 1e-10f);
             }
             Buffer gb = upload(g);
-            d.rmspropStep(n, pb, gb, sqb, bufb, lr, alpha, eps, wd, mom);
-            d.adagradStep(n, pab, gb, accb, lr, 1e-10f, wd);
+            d.kernels().rmspropStep(n, pb, gb, sqb, bufb, lr, alpha, eps, wd, mom);
+            d.kernels().adagradStep(n, pab, gb, accb, lr, 1e-10f, wd);
         }
         assertClose(pr, download(pb, n), "rmspropStep");
         assertClose(pa, download(pab, n), "adagradStep");
@@ -636,14 +634,14 @@ public abstract class LayerConformanceTest {
     }
 
     private Buffer upload(float[] x) {
-        Buffer b = d.allocate(x.length);
-        d.write(x, 0, b, 0, x.length);
+        Buffer b = d.kernels().allocate(x.length);
+        d.kernels().write(x, 0, b, 0, x.length);
         return b;
     }
 
     private float[] download(Buffer b, int n) {
         float[] out = new float[n];
-        d.read(b, 0, out, 0, n);
+        d.kernels().read(b, 0, out, 0, n);
         return out;
     }
 

@@ -167,7 +167,7 @@ final class TrainingChecks {
                         e.getValue(), perturbed.parameters().get(e.getKey()));
             }
         } finally {
-            DeviceMemory.release(noisy);   // frees the view's pooled buffers; closing it would close the device
+            noisy.close();   // frees what the view allocated; the device stays open
         }
     }
 
@@ -179,7 +179,7 @@ final class TrainingChecks {
         net.to(device, 9);
         Optimizer opt = adam().apply(net);
         try {
-            DeviceMemory pool = DeviceMemory.of(device);
+            DeviceMemory pool = device.memory();
             step(device, net, opt, problem, 0);
             long afterWarmUp = pool.allocatedFloats();
             for (int s = 1; s <= 20; s++) {

@@ -1,6 +1,7 @@
 package dev.jgrad.device;
 
 import dev.jgrad.spi.Backend;
+import dev.jgrad.spi.DeviceKernels;
 import dev.jgrad.spi.Probe;
 
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,8 @@ class DevicesTest {
         }
 
         @Override
-        public Device open(int index) {
+        public DeviceKernels open(int index, DeviceConfig config) {
+            if (config.tf32()) throw config.tf32Unsupported(name + ":" + index);
             opened.add(index);
             throw new ChosenException(name + ":" + index);
         }
@@ -91,12 +93,53 @@ class DevicesTest {
     }
 
     @Test
+    void aMissingBackendNamesTheArtifactToAdd() {
+        var none = assertThrows(DeviceUnavailableException.class, () -> Devices.openSpec("cpu", List.of(), m -> {}));
+        assertEquals("device 'cpu': no jgrad backend is on the class path; add the artifact dev.jgrad:jgrad-backend-cpu",
+                none.getMessage());
+        var auto = assertThrows(DeviceUnavailableException.class, () -> Devices.openSpec("auto", List.of(), m -> {}));
+        assertTrue(auto.getMessage().contains("no jgrad backend is on the class path")
+                && auto.getMessage().contains("dev.jgrad:jgrad-backend-cpu"), auto.getMessage());
+        var cuda = assertThrows(DeviceUnavailableException.class,
+                () -> Devices.openSpec("cuda:1", List.of(new Fake("cpu", 0, null)), m -> {}));
+        assertEquals("device 'cuda:1': the cuda backend is not on the class path (found: cpu); add the artifact "
+                + "dev.jgrad:jgrad-backend-cuda", cuda.getMessage());
+    }
+
+    @Test
+    void autoThatSkipsEveryBackendSaysWhyForEach() {
+        Backend cuda = new Fake("cuda", 20, "no NVIDIA driver");
+        Fake opencl = new Fake("opencl", 10, Probe.available("opencl", List.of(new DeviceInfo("opencl:0", "pocl", -1, ""))),
+                "its only device runs on the CPU", new ArrayList<>());
+        Backend cpu = new Fake("cpu", 0, "Vector API missing");
+        var e = assertThrows(DeviceUnavailableException.class, () -> Devices.openSpec("auto", List.of(cuda, opencl, cpu), m -> {}));
+        assertEquals("no usable device (auto skipped every backend): cuda: no NVIDIA driver; "
+                + "opencl: its only device runs on the CPU; cpu: Vector API missing", e.getMessage());
+        assertTrue(e.getMessage().lines().count() == 1);
+    }
+
+    @Test
+    void theConfigReachesTheBackendWhichRejectsWhatItCannotDo() {
+        Fake cpu = new Fake("cpu", 0, null);
+        DeviceConfig tf32 = DeviceConfig.standard().withTf32(true);
+        var e = assertThrows(IllegalArgumentException.class, () -> Devices.openSpec("cpu", List.of(cpu), tf32, m -> {}));
+        assertEquals("TF32 is a CUDA option but the device is 'cpu:0': open it with DeviceConfig.withTf32(false) "
+                + "(system property jgrad.cuda.tf32)", e.getMessage());
+        assertTrue(cpu.opened().isEmpty());
+        // auto passes over a backend that rejects the options, saying why
+        List<String> log = new ArrayList<>();
+        var none = assertThrows(DeviceUnavailableException.class, () -> Devices.openSpec("auto", List.of(cpu), tf32, log::add));
+        assertTrue(none.getMessage().contains("cpu: TF32 is a CUDA option"), none.getMessage());
+        assertEquals(List.of("auto: skipping cpu: " + e.getMessage()), log);
+    }
+
+    @Test
     void aProbeThatThrowsIsUnavailableNotACrash() {
         Backend broken = new Backend() {
             public String name() { return "broken"; }
             public int priority() { return 5; }
             public Probe probe() { throw new UnsatisfiedLinkError("libbroken.so: cannot open shared object file"); }
-            public Device open(int index) { throw new AssertionError("must not open"); }
+            public DeviceKernels open(int index, DeviceConfig config) { throw new AssertionError("must not open"); }
         };
         Probe p = Devices.probeSafely(broken);
         assertTrue(!p.available() && p.unavailableReason().contains("libbroken.so"), p.toString());

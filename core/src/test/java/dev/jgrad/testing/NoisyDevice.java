@@ -2,6 +2,7 @@ package dev.jgrad.testing;
 
 import dev.jgrad.spi.Buffer;
 import dev.jgrad.device.Device;
+import dev.jgrad.spi.DeviceKernels;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -11,17 +12,20 @@ import java.util.SplittableRandom;
  * A view of a device whose summing kernels (gemm, gemmBiasActivation, reduceSum) get seeded random
  * relative noise of up to {@code units} * U on every output element: a stand-in for another backend that
  * rounds differently, to measure how far such differences carry through training. Closing the view
- * closes the device.
+ * frees what it allocated and leaves the device open.
  */
 public final class NoisyDevice {
     private NoisyDevice() {}
 
     public static Device wrap(Device device, double units, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        return (Device) Proxy.newProxyInstance(Device.class.getClassLoader(), new Class<?>[]{Device.class}, (proxy, method, args) -> {
+        DeviceKernels kernels = device.kernels();
+        return Device.of((DeviceKernels) Proxy.newProxyInstance(DeviceKernels.class.getClassLoader(),
+                new Class<?>[]{DeviceKernels.class}, (proxy, method, args) -> {
+            if (method.getName().equals("close")) return null;
             Object result;
             try {
-                result = method.invoke(device, args);
+                result = method.invoke(kernels, args);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
@@ -35,11 +39,11 @@ public final class NoisyDevice {
             }
             if (out != null) {
                 float[] x = new float[n];
-                device.read(out, 0, x, 0, n);
+                kernels.read(out, 0, x, 0, n);
                 for (int i = 0; i < n; i++) x[i] = (float) (x[i] * (1 + units * Tolerance.U * (2 * rng.nextDouble() - 1)));
-                device.write(x, 0, out, 0, n);
+                kernels.write(x, 0, out, 0, n);
             }
             return result;
-        });
+        }), device.config());
     }
 }

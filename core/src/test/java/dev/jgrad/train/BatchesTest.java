@@ -1,6 +1,6 @@
 package dev.jgrad.train;
 
-import dev.jgrad.device.Device;
+import dev.jgrad.spi.DeviceKernels;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -13,19 +13,19 @@ class BatchesTest {
     @Test
     void aDatasetOfUpTo2To24RowsCanBeAddressed() {
         assertDoesNotThrow(() -> Batches.checkAddressable("small", 1));
-        assertDoesNotThrow(() -> Batches.checkAddressable("largest", Device.GATHER_MAX_ROWS));
+        assertDoesNotThrow(() -> Batches.checkAddressable("largest", DeviceKernels.GATHER_MAX_ROWS));
         // every row number below the limit survives the trip through a float
-        int last = Device.GATHER_MAX_ROWS - 1;
+        int last = DeviceKernels.GATHER_MAX_ROWS - 1;
         assertTrue((int) (float) last == last && (int) (float) (last - 1) == last - 1);
     }
 
     @Test
     void oneRowMoreIsAClearError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Batches.checkAddressable("huge", Device.GATHER_MAX_ROWS + 1));
+                () -> Batches.checkAddressable("huge", DeviceKernels.GATHER_MAX_ROWS + 1));
         assertTrue(e.getMessage().contains("huge") && e.getMessage().contains("16,777,217") && e.getMessage().contains("2^24")
                 && e.getMessage().contains("on the host"), e.getMessage());
         // and why: the next row number is not a float
-        assertTrue((int) (float) (Device.GATHER_MAX_ROWS + 1) != Device.GATHER_MAX_ROWS + 1);
+        assertTrue((int) (float) (DeviceKernels.GATHER_MAX_ROWS + 1) != DeviceKernels.GATHER_MAX_ROWS + 1);
     }
 }

@@ -1,7 +1,8 @@
 package dev.jgrad.kernels;
 
+import dev.jgrad.device.DeviceConfig.GemmKernel;
+
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Which GEMM kernel computes a product, and its launch geometry: the one place that decides, for both GPU
@@ -9,18 +10,18 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@link #TF32_KERNEL} (gemm_tf32.cu, CUDA only): only where the device opted in to TF32
- *       ({@code tf32Allowed}: the CUDA device opened with {@code jgrad.cuda.tf32=true}); any shape.</li>
+ *       ({@code tf32Allowed}: the CUDA device opened with {@code DeviceConfig.withTf32(true)}); any shape.</li>
  *   <li>{@link #VECTOR_KERNEL} (gemm_vec.cl): 128x128 tiles, 4-float loads, double buffering; only where
  *       {@link #vectorizable} holds.</li>
  *   <li>otherwise gemm.cl with the tiling {@link GemmTiling#choose} picks.</li>
  * </ul>
  *
- * In {@link Mode#AUTO} the TF32 and vector kernels take a product when its 128x128 blocks fill at least one
+ * In {@link GemmKernel#AUTO} the TF32 and vector kernels take a product when its 128x128 blocks fill at least one
  * wave ({@link #fillsAWave}: one block per compute unit) and, for the vector kernel, when the device offers
  * the 128x128 tiling of gemm.cl ({@link GemmTiling#WIDE}; CPU OpenCL runtimes do not: an 8x8 register block
  * is slow there). Smaller products are limited by parallelism, where gemm.cl's smaller tiles do better.
- * This threshold is a first guess, to be measured on a GPU. The other modes are for tests and tuning
- * (system property {@value #MODE_PROPERTY}).
+ * This threshold is a first guess, to be measured on a GPU. The other choices of {@link GemmKernel} are for tests and
+ * tuning ({@code DeviceConfig.withGemmKernel}).
  */
 public record GemmLaunch(String kernel, int groupsX, int groupsY, int localX, int localY) {
     /** The vectorized SGEMM of gemm_vec.cl. */
@@ -30,35 +31,6 @@ public record GemmLaunch(String kernel, int groupsX, int groupsY, int localX, in
     /** The block of C both of them compute per work-group, and their work-group size (256 x 1). */
     public static final int BLOCK = 128;
     public static final int THREADS = 256;
-    /** System property: {@code auto} (the default), {@code tiled}, {@code vector} or {@code tf32}; read when a device opens. */
-    public static final String MODE_PROPERTY = "jgrad.gemm.kernel";
-
-    /** How the kernel is chosen. */
-    public enum Mode {
-        /** The rule in the class comment. */
-        AUTO,
-        /** Always gemm.cl (never TF32). */
-        TILED,
-        /** The vector kernel wherever {@link #vectorizable}, whatever the size (never TF32); else gemm.cl. */
-        VECTOR,
-        /** The TF32 kernel for every product where the device allows TF32; elsewhere as AUTO. */
-        TF32;
-
-        public static Mode parse(String s) {
-            if (s == null || s.isBlank()) return AUTO;
-            try {
-                return valueOf(s.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(MODE_PROPERTY + "='" + s + "': expected auto, tiled, vector or tf32");
-            }
-        }
-
-        /** The mode of the system property {@value #MODE_PROPERTY}. */
-        public static Mode fromSystemProperty() {
-            return parse(System.getProperty(MODE_PROPERTY));
-        }
-    }
-
     /**
      * Whether the vector kernel may compute op(A) op(B): the stored rows it loads as 4-float vectors must be
      * whole vectors, i.e. A's row length ({@code m} when transposed, else {@code k}) and B's ({@code k} when
@@ -77,10 +49,10 @@ public record GemmLaunch(String kernel, int groupsX, int groupsY, int localX, in
      * The kernel for op(A)[m, k] op(B)[k, n] on a device offering {@code tilings} (smallest first) with
      * {@code computeUnits} compute units; {@code tf32Allowed} only for a CUDA device opened with the opt-in.
      */
-    public static GemmLaunch choose(Mode mode, List<GemmTiling> tilings, int computeUnits, boolean tf32Allowed,
+    public static GemmLaunch choose(GemmKernel mode, List<GemmTiling> tilings, int computeUnits, boolean tf32Allowed,
                                     boolean transA, boolean transB, int m, int n, int k) {
         boolean big = fillsAWave(m, n, computeUnits);
-        if (tf32Allowed && (mode == Mode.TF32 || (mode == Mode.AUTO && big))) return blocked(TF32_KERNEL, m, n);
+        if (tf32Allowed && (mode == GemmKernel.TF32 || (mode == GemmKernel.AUTO && big))) return blocked(TF32_KERNEL, m, n);
         boolean vector = switch (mode) {
             case VECTOR -> true;
             case AUTO, TF32 -> big && tilings.contains(GemmTiling.WIDE);

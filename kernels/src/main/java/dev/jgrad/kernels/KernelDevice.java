@@ -4,20 +4,22 @@ import dev.jgrad.spi.Activations;
 import dev.jgrad.spi.BinaryOp;
 import dev.jgrad.spi.Broadcast;
 import dev.jgrad.spi.Buffer;
-import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceConfig;
+import dev.jgrad.device.DeviceConfig.GemmKernel;
+import dev.jgrad.spi.DeviceKernels;
 import dev.jgrad.spi.UnaryOp;
 
 import java.util.List;
 
 /**
- * Every kernel of {@link Device} as a launch of the shared kernel sources, written once for the OpenCL
+ * Every kernel of {@link DeviceKernels} as a launch of the shared kernel sources, written once for the OpenCL
  * and the CUDA backend: a subclass supplies memory, copies and {@link #launch}. So the launch geometry
  * and argument order that PoCL tests in CI are exactly those the CUDA backend uses.
  *
  * <p>Launches only enqueue; nothing here waits for the device. Scalars that live on the device (the
  * upstream gradient of a loss) are passed as buffers and read by the kernel.
  */
-public abstract class KernelDevice implements Device {
+public abstract class KernelDevice implements DeviceKernels {
     /** Work-items per group of the elementwise kernels. */
     protected static final int ELEMENTWISE_GROUP = 256;
 
@@ -33,8 +35,12 @@ public abstract class KernelDevice implements Device {
         return GemmTiling.STANDARD;
     }
 
-    /** How GEMM kernels are chosen: {@link GemmLaunch.Mode#fromSystemProperty()} when the device was created. */
-    private final GemmLaunch.Mode gemmMode = GemmLaunch.Mode.fromSystemProperty();
+    /** How GEMM kernels are chosen: the device's {@link DeviceConfig#gemmKernel()}. */
+    private final GemmKernel gemmMode;
+
+    protected KernelDevice(DeviceConfig config) {
+        this.gemmMode = config.gemmKernel();
+    }
 
     /**
      * Whether this device may run GEMMs on TF32 tensor cores (gemm_tf32.cu): only a CUDA device opened with
@@ -57,7 +63,7 @@ public abstract class KernelDevice implements Device {
     public GemmLaunch gemmLaunch(boolean transA, boolean transB, int m, int n, int k) {
         GemmLaunch g = GemmLaunch.choose(gemmMode, gemmTilings(), computeUnits(), tf32(), transA, transB, m, n, k);
         if (g.kernel().equals(GemmLaunch.VECTOR_KERNEL) && !vectorGemmFits()) {
-            g = GemmLaunch.choose(GemmLaunch.Mode.TILED, gemmTilings(), computeUnits(), false, transA, transB, m, n, k);
+            g = GemmLaunch.choose(GemmKernel.TILED, gemmTilings(), computeUnits(), false, transA, transB, m, n, k);
         }
         return g;
     }

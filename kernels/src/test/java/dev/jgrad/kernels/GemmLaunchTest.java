@@ -1,13 +1,15 @@
 package dev.jgrad.kernels;
 
+import dev.jgrad.device.DeviceConfig.GemmKernel;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.jgrad.kernels.GemmLaunch.Mode.AUTO;
-import static dev.jgrad.kernels.GemmLaunch.Mode.TF32;
-import static dev.jgrad.kernels.GemmLaunch.Mode.TILED;
-import static dev.jgrad.kernels.GemmLaunch.Mode.VECTOR;
+import static dev.jgrad.device.DeviceConfig.GemmKernel.AUTO;
+import static dev.jgrad.device.DeviceConfig.GemmKernel.TF32;
+import static dev.jgrad.device.DeviceConfig.GemmKernel.TILED;
+import static dev.jgrad.device.DeviceConfig.GemmKernel.VECTOR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,7 +21,7 @@ class GemmLaunchTest {
     private static final List<GemmTiling> CPU_OPENCL = List.of(GemmTiling.DEFAULT);
     private static final int H100_SMS = 132;
 
-    private static String kernel(GemmLaunch.Mode mode, List<GemmTiling> tilings, int cus, boolean tf32, boolean ta, boolean tb, int m, int n, int k) {
+    private static String kernel(GemmKernel mode, List<GemmTiling> tilings, int cus, boolean tf32, boolean ta, boolean tb, int m, int n, int k) {
         return GemmLaunch.choose(mode, tilings, cus, tf32, ta, tb, m, n, k).kernel();
     }
 
@@ -77,7 +79,7 @@ class GemmLaunchTest {
         assertEquals(GemmTiling.NARROW.kernelName(), kernel(AUTO, GPU, H100_SMS, true, false, true, 128, 512, 784));
         assertEquals(GemmLaunch.TF32_KERNEL, kernel(TF32, GPU, H100_SMS, true, false, true, 128, 512, 784));
         // not opted in (every OpenCL device, and CUDA by default): never, whatever the mode
-        for (GemmLaunch.Mode mode : GemmLaunch.Mode.values()) {
+        for (GemmKernel mode : GemmKernel.values()) {
             for (int[] s : new int[][] {{4096, 4096, 4096}, {3, 5, 7}, {128, 512, 784}}) {
                 for (List<GemmTiling> tilings : List.of(GPU, CPU_OPENCL)) {
                     String k = kernel(mode, tilings, H100_SMS, false, false, false, s[0], s[1], s[2]);
@@ -86,15 +88,5 @@ class GemmLaunchTest {
             }
         }
         assertEquals(GemmLaunch.VECTOR_KERNEL, kernel(TF32, GPU, H100_SMS, false, false, false, 4096, 4096, 4096));
-    }
-
-    @Test
-    void modeParsesThePropertyAndRejectsOtherValues() {
-        assertEquals(AUTO, GemmLaunch.Mode.parse(null));
-        assertEquals(AUTO, GemmLaunch.Mode.parse(" "));
-        assertEquals(VECTOR, GemmLaunch.Mode.parse(" Vector "));
-        assertEquals(TILED, GemmLaunch.Mode.parse("tiled"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GemmLaunch.Mode.parse("fast"));
-        assertTrue(e.getMessage().contains(GemmLaunch.MODE_PROPERTY), e.getMessage());
     }
 }

@@ -5,7 +5,6 @@ import dev.jgrad.nn.ModelSpec;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.ops.Loss;
 import dev.jgrad.optim.Adam;
-import dev.jgrad.internal.DeviceMemory;
 import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -69,7 +68,6 @@ public class CnnTrainingStepBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        DeviceMemory.release(device);
         device.close();
     }
 
@@ -88,7 +86,7 @@ public class CnnTrainingStepBenchmark {
             Tensor loss = CROSS_ENTROPY.apply(model.forward(input), labels);
             loss.backward();
             optimizer.step();
-            device.axpby(1, 1f, loss.buffer(), 1f, lossSum.buffer());
+            device.kernels().axpby(1, 1f, loss.buffer(), 1f, lossSum.buffer());
         }
     }
 

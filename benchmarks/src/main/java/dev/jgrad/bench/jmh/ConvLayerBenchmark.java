@@ -47,7 +47,7 @@ public class ConvLayerBenchmark {
         device = CpuDeviceState.open();
         g = layer.equals("conv1") ? new ConvGeometry(128, 1, 28, 28, 32, 3, 3, 1, 1, 0, 0)
                 : new ConvGeometry(128, 32, 13, 13, 64, 3, 3, 1, 1, 0, 0);
-        if (!device.hasConv2d()) throw new IllegalStateException(device.info().id() + " has no conv2d kernels");
+        if (!device.kernels().hasConv2d()) throw new IllegalStateException(device.info().id() + " has no conv2d kernels");
         SplittableRandom rng = new SplittableRandom(3);
         int xn = g.n() * g.c() * g.h() * g.w(), wn = g.f() * g.patch(), yn = g.n() * g.f() * g.oh() * g.ow();
         float[] xh = random(xn, rng, 1), wh = random(wn, rng, (float) Math.sqrt(6.0 / g.patch())), bh = random(g.f(), rng, 0.1f);
@@ -56,10 +56,10 @@ public class ConvLayerBenchmark {
         w = upload(wh);
         b = upload(bh);
         gy = upload(gyh);
-        y = device.allocate(yn);
-        gx = device.allocate(xn);
-        gw = device.allocate(wn);
-        gb = device.allocate(g.f());
+        y = device.kernels().allocate(yn);
+        gx = device.kernels().allocate(xn);
+        gw = device.kernels().allocate(wn);
+        gb = device.kernels().allocate(g.f());
         forward();
         backward();
         double[] xd = CnnTrainingStepBenchmark.toDouble(xh), wd = CnnTrainingStepBenchmark.toDouble(wh);
@@ -79,25 +79,25 @@ public class ConvLayerBenchmark {
 
     @Benchmark
     public void forward() {
-        device.conv2d(g, x, w, b, UnaryOp.IDENTITY, 0f, y);
+        device.kernels().conv2d(g, x, w, b, UnaryOp.IDENTITY, 0f, y);
         device.synchronize();
     }
 
     @Benchmark
     public void backward() {
-        device.conv2dBackward(g, x, w, gy, g.c() > 1 ? gx : null, false, gw, false, gb, false);
+        device.kernels().conv2dBackward(g, x, w, gy, g.c() > 1 ? gx : null, false, gw, false, gb, false);
         device.synchronize();
     }
 
     private Buffer upload(float[] h) {
-        Buffer buf = device.allocate(h.length);
-        device.write(h, 0, buf, 0, h.length);
+        Buffer buf = device.kernels().allocate(h.length);
+        device.kernels().write(h, 0, buf, 0, h.length);
         return buf;
     }
 
     private double[] download(Buffer buf, int n) {
         float[] h = new float[n];
-        device.read(buf, 0, h, 0, n);
+        device.kernels().read(buf, 0, h, 0, n);
         return CnnTrainingStepBenchmark.toDouble(h);
     }
 

@@ -23,11 +23,11 @@ final class GemmCheck {
         b = random(rng, k * n);
         da = upload(device, a);
         db = upload(device, b);
-        dc = device.allocate(m * n);
+        dc = device.kernels().allocate(m * n);
     }
 
     void run(Device device) {
-        device.gemm(transA, transB, m, n, k, da, db, dc, false);
+        device.kernels().gemm(transA, transB, m, n, k, da, db, dc, false);
     }
 
     double flops() {
@@ -42,7 +42,7 @@ final class GemmCheck {
     void verify(Device device) {
         run(device);
         float[] c = new float[m * n];
-        device.read(dc, 0, c, 0, m * n);
+        device.kernels().read(dc, 0, c, 0, m * n);
         SplittableRandom rng = new SplittableRandom(1);
         for (int s = 0; s < 2004; s++) {
             int i = s < 4 ? (s & 1) * (m - 1) : rng.nextInt(m);
@@ -68,8 +68,8 @@ final class GemmCheck {
     }
 
     private static Buffer upload(Device device, float[] x) {
-        Buffer buf = device.allocate(x.length);
-        device.write(x, 0, buf, 0, x.length);
+        Buffer buf = device.kernels().allocate(x.length);
+        device.kernels().write(x, 0, buf, 0, x.length);
         return buf;
     }
 }

@@ -1,0 +1,4 @@
+/**
+ * API. Classification metrics.
+ */
+package dev.jgrad.metrics;
