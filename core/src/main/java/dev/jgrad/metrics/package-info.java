@@ -1,4 +1,4 @@
 /**
- * API. Classification metrics.
+ * API. Metrics: the confusion matrix, regression and multi-label metrics.
  */
 package dev.jgrad.metrics;
