@@ -27,21 +27,24 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * host reads. Methods are synchronized because the cleaner calls {@link #release}.
  */
 public final class DeviceMemory {
-    private final DeviceKernels device;
+    /** Null once closed, so that cleaners still holding this pool do not keep the backend's device alive. */
+    private DeviceKernels device;
+    private final String deviceId;
     private final Map<Integer, ArrayDeque<Buffer>> free = new HashMap<>();
     private final Set<Buffer> allocated = Collections.newSetFromMap(new IdentityHashMap<>());
     private long allocatedFloats;
     private long pooledFloats;
     private final ConcurrentLinkedQueue<Buffer> released = new ConcurrentLinkedQueue<>();
-    private boolean closed;
+    private volatile boolean closed;
 
     public DeviceMemory(DeviceKernels device) {
         this.device = device;
+        this.deviceId = device.info().id();
     }
 
     /** A buffer of exactly {@code length} floats, from the pool when one is free, else newly allocated. */
     public synchronized Buffer take(int length) {
-        if (closed) throw new IllegalStateException("device " + device.info().id() + " is closed");
+        if (closed) throw new IllegalStateException("device " + deviceId + " is closed");
         ArrayDeque<Buffer> q = free.get(length);
         if (q != null && !q.isEmpty()) {
             pooledFloats -= length;
@@ -56,7 +59,7 @@ public final class DeviceMemory {
             try {
                 b = device.allocate(length);
             } catch (OutOfMemoryError again) {
-                throw DeviceOutOfMemoryException.javaHeap(device.info().id(), 4L * length, again);
+                throw DeviceOutOfMemoryException.javaHeap(deviceId, 4L * length, again);
             }
         }
         allocated.add(b);
@@ -76,7 +79,7 @@ public final class DeviceMemory {
      * {@link #reclaim()}.
      */
     public void release(Buffer buffer) {
-        released.add(buffer);
+        if (!closed) released.add(buffer);
     }
 
     /** Moves released buffers into the pool. Call only where no op is using buffers (see the class comment). */
@@ -96,6 +99,7 @@ public final class DeviceMemory {
 
     /** Frees the pooled (unused) buffers, and those released since the last {@link #reclaim()}. */
     public synchronized void trim() {
+        if (closed) return;
         reclaim();
         for (ArrayDeque<Buffer> q : free.values()) {
             for (Buffer b : q) {
@@ -118,5 +122,6 @@ public final class DeviceMemory {
         free.clear();
         allocatedFloats = 0;
         pooledFloats = 0;
+        device = null;
     }
 }

@@ -91,9 +91,17 @@ final class LifecycleChecks {
                 });
     }
 
+    /** The heap in use after collections; the pauses let the cleaner thread return what the collections found. */
     private static long usedHeap() {
         Runtime r = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) System.gc();
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return r.totalMemory() - r.freeMemory();
     }
 }
