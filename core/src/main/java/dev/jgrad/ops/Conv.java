@@ -12,7 +12,7 @@ import dev.jgrad.tensor.Tensor;
 /**
  * 2-D convolution (PyTorch's {@code conv2d}, cross-correlation) of x [n, c, h, w] with a weight
  * [f, c, kh, kw] and an optional bias [f]. A device with its own convolution kernels
- * ({@link Device#hasConv2d}) runs them; on the others it is im2col + one GEMM over the whole batch:
+ * ({@link dev.jgrad.spi.DeviceKernels#hasConv2d}) runs them; on the others it is im2col + one GEMM over the whole batch:
  * patches [n*oh*ow, c*kh*kw] times weight^T gives [n, oh*ow, f] with the bias added in the GEMM's
  * epilogue, and a batched transpose gives the [n, f, oh, ow] output. The backward pass is the two
  * GEMMs of a dense layer plus col2im; the patches are kept from the forward pass. An activation whose
