@@ -12,6 +12,7 @@ import dev.jgrad.bench.DeviceSelection;
 import dev.jgrad.bench.ReportJson;
 import dev.jgrad.bench.ResultTable;
 import dev.jgrad.bench.Suite;
+import dev.jgrad.io.OutputCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,6 +59,10 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchConfig config = config();
         for (Path chart : charts) BenchChart.Format.of(chart);   // a bad extension fails before minutes of benching
+        OutputCheck outputs = new OutputCheck().file("--report", report, 64 * 1024);
+        for (Path chart : charts) outputs.file("--chart", chart, 64 * 1024);
+        outputs.check();
+        warnIfLong(config);
         List<Backend> backends = Devices.backends();
         DeviceSelection selection = DeviceSelection.parse(devices, backends);
         List<DeviceComparison.Candidate> candidates = new ArrayList<>();
@@ -85,6 +90,30 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println("wrote chart " + chart);
         }
         return 0;
+    }
+
+    /** Figures assumed for the estimate: a CPU reference near this rate, and a repeat's GEMM timed this many times. */
+    private static final double ESTIMATE_GFLOPS = 20;
+
+    /**
+     * Warns, with an estimate, when the GEMM sizes asked for take over a minute: each size is computed on the
+     * CPU as the reference, then timed on every device for each repeat (with a warm-up).
+     */
+    private void warnIfLong(BenchConfig config) {
+        if (sizes == null) return;
+        double flop = 0;
+        int runs = (repeats != null ? repeats : quick ? 3 : 5) + 2;
+        for (int n : parseSizes(sizes)) flop += 2.0 * n * n * n;
+        double seconds = flop * runs / (ESTIMATE_GFLOPS * 1e9);
+        if (seconds > 60) {
+            System.err.printf(java.util.Locale.ROOT, "bench: warning: --sizes %s means about %.0f GFLOP per device; at %.0f GFLOP/s"
+                    + " (a CPU) that is about %s per device; Ctrl-C stops it%n", sizes, flop * runs / 1e9, ESTIMATE_GFLOPS, duration(seconds));
+        }
+    }
+
+    private static String duration(double seconds) {
+        if (seconds < 3600) return Math.round(seconds / 60) + " minutes";
+        return String.format(java.util.Locale.ROOT, "%.1f hours", seconds / 3600);
     }
 
     BenchConfig config() {

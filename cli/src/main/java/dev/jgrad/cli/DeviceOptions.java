@@ -22,12 +22,24 @@ final class DeviceOptions {
                     + "error bound in backend-cuda/README.md). An error on any other device.")
     boolean tf32;
 
+    /** More threads than this many per core only add switching: a typo, not a setting. */
+    static final int MAX_THREADS_PER_CORE = 4;
+
     /** Rejects a bad --threads, and --tf32 with a device that is not CUDA, before any work is done. */
     void validate() {
-        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads != null && !(threads >= 1 && threads <= MAX_THREADS_PER_CORE * cores)) {
+            throw new IllegalArgumentException("--threads must be in [1, " + MAX_THREADS_PER_CORE * cores + "] (" + MAX_THREADS_PER_CORE
+                    + " per core; this machine has " + cores + "), got " + threads);
+        }
         if (tf32) {
             String requested = Devices.requested(device);
-            Devices.DeviceSpec spec = Devices.DeviceSpec.parse(requested);
+            Devices.DeviceSpec spec;
+            try {
+                spec = Devices.DeviceSpec.parse(requested);
+            } catch (RuntimeException e) {
+                throw namingTheSource(e);
+            }
             if (!spec.isAuto() && !spec.backend().equals("cuda")) throw notCuda(requested);
         }
     }
@@ -43,6 +55,10 @@ final class DeviceOptions {
     /** Opens the requested device (auto logs its choices to {@code log}) with the requested CPU threads and TF32 choice. */
     Device open(Consumer<String> log) {
         validate();
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads != null && threads > cores) {
+            log.accept("warning: --threads " + threads + " is more than the " + cores + " cores; the extra threads wait for a core");
+        }
         DeviceConfig config = config();
         String requested = Devices.requested(device);
         try {
@@ -51,8 +67,22 @@ final class DeviceOptions {
             // a backend refused TF32 (auto tries each in turn): say it with the flag that asked for it
             boolean autoFoundNoCuda = e instanceof DeviceUnavailableException && Devices.DeviceSpec.parse(requested).isAuto();
             if (config.tf32() && (autoFoundNoCuda || String.valueOf(e.getMessage()).startsWith("TF32"))) throw notCuda(requested);
-            throw e;
+            throw namingTheSource(e);
         }
+    }
+
+    /** A bad device request that came from the system property or the environment says so: the user typed no flag. */
+    private RuntimeException namingTheSource(RuntimeException e) {
+        if (device != null && !device.isBlank()) return e;
+        String prop = System.getProperty(Devices.PROPERTY);
+        String env = System.getenv(Devices.ENVIRONMENT);
+        String source = prop != null && !prop.isBlank() ? "-D" + Devices.PROPERTY + "=" + prop.trim()
+                : env != null && !env.isBlank() ? "environment variable " + Devices.ENVIRONMENT + "=" + env.trim() : null;
+        if (source == null) return e;
+        String message = source + ": " + e.getMessage();
+        if (e instanceof DeviceUnavailableException) return new DeviceUnavailableException(message);
+        if (e instanceof IllegalArgumentException) return new IllegalArgumentException(message);
+        return e;
     }
 
     private static IllegalArgumentException notCuda(String device) {

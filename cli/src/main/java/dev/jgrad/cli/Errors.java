@@ -12,7 +12,8 @@ import java.nio.file.NoSuchFileException;
 
 /**
  * How the CLI fails: one line naming the thing and the problem, and an exit code: 2 for bad input (a flag,
- * a file, a device that is not there), 1 for anything else. Stack traces only with {@code --verbose}.
+ * a file, a device that is not there, training that diverged with the given settings), 1 for internal
+ * failures. Stack traces only with {@code --verbose}.
  */
 final class Errors {
     static final int BAD_INPUT = 2;
@@ -30,7 +31,8 @@ final class Errors {
     static int onFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
         boolean badInput = cause instanceof IllegalArgumentException || cause instanceof IOException
-                || cause instanceof DeviceUnavailableException || cause instanceof UserInputException;
+                || cause instanceof DeviceUnavailableException || cause instanceof UserInputException
+                || cause instanceof TrainingDivergedException;
         String message = cause instanceof NoSuchFileException nf ? nf.getFile() + ": no such file"
                 : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         // failures whose message already says what happened and what to do: no class name, no stack trace hint

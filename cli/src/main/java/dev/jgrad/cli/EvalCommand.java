@@ -55,7 +55,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         String spec = data != null ? data : saved.card().training().get("data") instanceof String s ? s : null;
         if (spec == null) throw new Errors.UserInputException(model + ": does not say what data it was trained on; give --data");
-        Split both = Datasets.load(spec, setup.csvFormat());
+        Split both = Datasets.load(spec, setup.csvFormat(), saved.card().task() == Task.CLASSIFY ? saved.card().outputs() : 0);
         Dataset set = split.equals("test") ? both.test() : both.train();
         ModelInputs.check(saved.card(), task, set, spec);
         try (Device dev = deviceOptions.open(line -> {})) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 @Command(name = "jgrad", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains neural networks by backpropagation on the CPU, CUDA or OpenCL.",
         subcommands = {DevicesCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors, and more detail.")
@@ -18,7 +18,7 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the CLI and returns its exit code (0 ok, 1 failure, 2 bad input), for tests and main. */
+    /** Runs the CLI and returns its exit code (0 ok, 1 internal failure, 2 bad input, 130 interrupted), for tests and main. */
     public static int run(String... args) {
         CommandLine cli = commandLine();
         return cli.execute(args);
@@ -31,9 +31,11 @@ public final class Main implements Runnable {
         return cli;
     }
 
+    /** {@code jgrad} without a command did nothing it was asked to: the usage goes to stderr and the exit is 2. */
     @Override
-    public void run() {
-        new CommandLine(this).usage(System.out);
+    public Integer call() {
+        new CommandLine(this).usage(System.err);
+        return Errors.BAD_INPUT;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

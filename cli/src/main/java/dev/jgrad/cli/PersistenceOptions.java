@@ -18,8 +18,20 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import dev.jgrad.data.DataFingerprint;
+import dev.jgrad.data.Datasets;
+import dev.jgrad.io.AtomicFiles;
+import dev.jgrad.io.DirectoryLock;
+import dev.jgrad.io.OutputCheck;
+import dev.jgrad.io.RescuedWrite;
+import dev.jgrad.train.TrainingPosition;
+import dev.jgrad.train.TrainingStoppedException;
+
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -38,8 +50,8 @@ final class PersistenceOptions {
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write a checkpoint (weights, optimizer state, position) to DIR at the end of every epoch and every --checkpoint-every steps.")
     Path checkpointDir;
 
-    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0", description = "Steps between checkpoints (default: only at the end of each epoch).")
-    int checkpointEvery;
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Steps between checkpoints, at least 1 (default: only at the end of each epoch).")
+    Integer checkpointEvery;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run checkpointed in DIR, with its options (and keep checkpointing there).")
     Path resume;
@@ -48,8 +60,10 @@ final class PersistenceOptions {
     CommandSpec spec;
 
     void validate() {
-        if (checkpointEvery < 0) throw new IllegalArgumentException("--checkpoint-every must not be negative, got " + checkpointEvery);
-        if (checkpointEvery > 0 && checkpointDir == null && resume == null) {
+        if (checkpointEvery != null && checkpointEvery < 1) {
+            throw new IllegalArgumentException("--checkpoint-every must be at least 1 step, got " + checkpointEvery + " (leave it out to checkpoint only at the end of each epoch)");
+        }
+        if (checkpointEvery != null && checkpointDir == null && resume == null) {
             throw new IllegalArgumentException("--checkpoint-every needs --checkpoint-dir (or --resume)");
         }
         if (init != null && resume != null) throw new IllegalArgumentException("--init and --resume cannot be combined: a resumed run has its weights");
@@ -67,6 +81,10 @@ final class PersistenceOptions {
         Map<String, Object> config = CardFlags.card(ckpt.metadata(), ckpt.file()).training();
         for (OptionSpec o : CardFlags.trainingOptions(spec)) {
             Object saved = config.get(o.longestName().substring(2));
+            if (o.longestName().equals("--data") && saved instanceof String savedData) {
+                resumeData(cmd, savedData, ckpt.metadata().get(DATA_FINGERPRINT));
+                continue;
+            }
             if (matched(o.longestName()) && !same(o.getValue(), saved)) {
                 throw new Errors.UserInputException("--resume " + resume + ": the run was started with "
                         + (saved == null ? "no " + o.longestName() : o.longestName() + " " + saved) + "; leave " + o.longestName() + " out to continue it");
@@ -81,6 +99,34 @@ final class PersistenceOptions {
         if (!matched("--epochs") && config.get("epochs") instanceof Number n) cmd.epochs = n.intValue();
         if (checkpointDir == null) checkpointDir = resume;
         return ckpt;
+    }
+
+    /**
+     * The resumed run's data: where it was (stored absolute) if it is still the same there; else the
+     * {@code --data} given, if its content fingerprint is the one the run was started with.
+     */
+    private void resumeData(TrainCommand cmd, String saved, String fingerprint) throws IOException {
+        if (matched("--data") && !same(cmd.data, saved)) {
+            String given = DataFingerprint.of(cmd.data);
+            if (fingerprint == null || !fingerprint.equals(given)) {
+                throw new Errors.UserInputException("--resume " + resume + ": the run was trained on " + saved + "; --data " + cmd.data
+                        + (fingerprint == null ? " is another path (this checkpoint has no content fingerprint to compare)" : " has other content")
+                        + "; leave --data out, or name the same data where it is now");
+            }
+            System.out.println("data: " + cmd.data + " has the content of the run's " + saved);
+            return;
+        }
+        cmd.data = saved;
+        String spec = saved.strip();
+        if (fingerprint == null || spec.equals(Datasets.DIGITS) || spec.equals(Datasets.FASHION_MNIST)) return;
+        if (!Files.exists(Path.of(spec))) {
+            throw new Errors.UserInputException("--resume " + resume + ": the run's data " + saved
+                    + " is not there any more; if it moved, name its new place with --data (its content is checked)");
+        }
+        if (!fingerprint.equals(DataFingerprint.of(spec))) {
+            throw new Errors.UserInputException("--resume " + resume + ": the run's data " + saved
+                    + " has changed since the run started (its content fingerprint differs); restore it, or name the original with --data");
+        }
     }
 
     private boolean matched(String option) {
@@ -109,28 +155,122 @@ final class PersistenceOptions {
         }
         DivergenceGuard guard = DivergenceGuard.forDevice(net, device);
         trainer.onStep(checkpointDir == null ? guard
-                : new CheckpointHook(checkpointDir, checkpointEvery, net, opt, metadata, guard).withEarlyStopping(trainer.earlyStopping()));
+                : new CheckpointHook(checkpointDir, checkpointEvery == null ? 0 : checkpointEvery, net, opt, metadata, guard).withEarlyStopping(trainer.earlyStopping()));
     }
 
-    /** With {@code --save}: writes the trained model with its card. */
+    /**
+     * Registers the files this run reads and writes with {@code check}; {@code modelBytes} and
+     * {@code checkpointBytes} are the expected sizes (0 before the model exists).
+     */
+    void outputs(OutputCheck check, long modelBytes, long checkpointBytes) {
+        check.input("--init", init);
+        if (resume != null && !resume.equals(checkpointDir)) check.input("--resume checkpoint", Checkpoints.file(resume));
+        check.file("--save", save, modelBytes);
+        check.directory("--checkpoint-dir", checkpointDir, checkpointBytes, Checkpoints.FILE_NAME, DirectoryLock.FILE_NAME);
+    }
+
+    /** Checkpoint metadata: the training data's {@link DataFingerprint}, so a resumed run finds it moved or changed. */
+    static final String DATA_FINGERPRINT = "jgrad.data_fingerprint";
+
+    /** Locks {@code --checkpoint-dir} for this run (creating it); null without one. */
+    DirectoryLock lock() throws IOException {
+        if (checkpointDir == null) return null;
+        DirectoryLock lock = DirectoryLock.acquire(checkpointDir);
+        if (lock.staleOwner() != null) {
+            System.out.println("checkpoint dir: took over the lock of a run that is no longer running (" + lock.staleOwner() + ")");
+        }
+        return lock;
+    }
+
+    /** Releases the lock, removing the checkpoint directory again when the lock created it and nothing was written. */
+    static void unlock(DirectoryLock lock) throws IOException {
+        if (lock == null) return;
+        lock.close();
+        if (lock.createdDirectory()) {
+            try (var left = Files.list(lock.directory())) {
+                if (left.findAny().isEmpty()) Files.deleteIfExists(lock.directory());
+            }
+        }
+    }
+
+    /** The temporary files of this run's outputs that an earlier, killed jgrad left (and only those). */
+    void deleteLeftovers(List<Path> also) throws IOException {
+        List<Path> targets = new java.util.ArrayList<>(also);
+        if (save != null) targets.add(save);
+        if (checkpointDir != null) targets.add(Checkpoints.file(checkpointDir));
+        for (Path t : targets) {
+            if (t == null) continue;
+            for (Path f : AtomicFiles.deleteLeftovers(t, LEFTOVER_IDLE)) System.out.println("removed " + f + ", left by an interrupted write");
+        }
+    }
+
+    /** A temporary file untouched this long belongs to no write in progress (a write keeps appending to its file). */
+    static final Duration LEFTOVER_IDLE = Duration.ofMinutes(1);
+
+    /**
+     * With {@code --save}: writes the trained model. When that fails (the disk filled up during training),
+     * the model goes to the checkpoint directory, else the temporary folder, else the home folder, and the
+     * error names where.
+     */
     void save(Module net, ModelCard card) throws IOException {
         if (save == null) return;
-        ModelFiles.save(net, card, save);
+        String name = save.getFileName() + ".rescued-" + ProcessHandle.current().pid() + ".safetensors";
+        List<Path> fallbacks = new java.util.ArrayList<>();
+        if (checkpointDir != null) fallbacks.add(checkpointDir);
+        fallbacks.add(Path.of(System.getProperty("java.io.tmpdir")));
+        fallbacks.add(Path.of(System.getProperty("user.home")));
+        RescuedWrite.write(save, fallbacks, name, p -> ModelFiles.save(net, card, p));
         System.out.println("saved model to " + save);
+    }
+
+    /** Where a partial model goes: beside {@code --save}, with {@code .partial} before the extension. */
+    Path partialPath() {
+        if (save == null) return null;
+        String n = save.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        String partial = dot > 0 ? n.substring(0, dot) + ".partial" + n.substring(dot) : n + ".partial";
+        return save.resolveSibling(partial);
+    }
+
+    /**
+     * After a stop on request: saves the partial model (with {@code --save}), says where everything is and
+     * the exact command that resumes, and returns the exit code.
+     */
+    int stopped(TrainingStoppedException e, Module net, ModelCard card, TrainCommand cmd) throws IOException {
+        TrainingPosition at = e.position();
+        System.err.printf(Locale.ROOT, "jgrad: interrupted after step %d (epoch %d, %d examples into it)%n", at.step(), at.epoch(), at.samplesDone());
+        if (checkpointDir != null && Checkpoints.exists(checkpointDir)) {
+            System.err.println("jgrad: checkpoint: " + Checkpoints.file(checkpointDir).toAbsolutePath());
+        }
+        Path partial = partialPath();
+        if (partial != null) {
+            ModelFiles.save(net, card, partial);
+            System.err.println("jgrad: partial model (training not finished): " + partial.toAbsolutePath());
+        }
+        if (checkpointDir != null) {
+            StringBuilder c = new StringBuilder(System.getProperty("jgrad.launcher", "jgrad")).append(" train --resume ")
+                    .append(shellQuote(checkpointDir.toAbsolutePath().toString()));
+            if (save != null) c.append(" --save ").append(shellQuote(save.toAbsolutePath().toString()));
+            if (cmd.report != null) c.append(" --report ").append(shellQuote(cmd.report.toAbsolutePath().toString()));
+            if (cmd.deviceOptions.device != null) c.append(" --device ").append(shellQuote(cmd.deviceOptions.device));
+            if (cmd.deviceOptions.threads != null) c.append(" --threads ").append(cmd.deviceOptions.threads);
+            if (cmd.deviceOptions.tf32) c.append(" --tf32");
+            if (cmd.datasetOnDevice) c.append(" --dataset-on-device");
+            System.err.println("jgrad: resume with: " + c);
+        } else {
+            System.err.println("jgrad: no --checkpoint-dir, so the run cannot be resumed" + (partial != null ? "; the partial model can seed a new one with --init" : ""));
+        }
+        return Interrupts.EXIT_CODE;
+    }
+
+    static String shellQuote(String s) {
+        return s.matches("[A-Za-z0-9_@%+=:,./-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
     /** The divergence message, saying which checkpoint is left to resume from. */
     TrainingDivergedException diverged(TrainingDivergedException e) {
-        if (checkpointDir == null || e.getMessage().contains("is kept")) return e;
-        String kept;
-        try {
-            kept = Checkpoints.exists(checkpointDir)
-                    ? "the last good checkpoint (step " + Checkpoints.read(checkpointDir).position().step() + ") in " + checkpointDir + " is kept"
-                    : "no checkpoint was written to " + checkpointDir + " before it";
-        } catch (IOException x) {
-            kept = "the checkpoint in " + checkpointDir + " is unreadable: " + x.getMessage();
-        }
-        return new TrainingDivergedException(e.getMessage() + "; " + kept, e.step());
+        if (checkpointDir == null || e.getMessage().contains(checkpointDir.toString())) return e;
+        return new TrainingDivergedException(e.getMessage() + "; " + Checkpoints.describeKept(checkpointDir), e.step());
     }
 
     /**

@@ -2,9 +2,11 @@ package dev.jgrad.cli;
 
 import dev.jgrad.data.CsvReader;
 import dev.jgrad.data.Dataset;
+import dev.jgrad.data.FileKind;
 import dev.jgrad.data.IdxReader;
 import dev.jgrad.data.Targets;
 import dev.jgrad.device.Device;
+import dev.jgrad.io.ModelCard;
 import dev.jgrad.io.SavedModel;
 import dev.jgrad.metrics.MultiLabelMetrics;
 import dev.jgrad.metrics.RegressionMetrics;
@@ -68,7 +70,7 @@ final class PredictCommand implements Callable<Integer> {
         if (reconstructions != null && task != Task.AUTOENCODE) {
             throw new Errors.UserInputException("--save-reconstructions is for autoencoders; " + model + " was trained to " + task.label());
         }
-        Dataset ex = readExamples(input, setup, saved.card().features());
+        Dataset ex = readExamples(input, setup, saved.card());
         if (ex.targets().kind() == Targets.Kind.NONE) {
             ModelInputs.check(saved.card(), ex.featureCount(), null, input.toString());
         } else {
@@ -140,10 +142,18 @@ final class PredictCommand implements Callable<Integer> {
      * IDX images, or a CSV file: with only the model's features per row it is read as features, else with the
      * training data's layout (its label or target columns).
      */
-    private static Dataset readExamples(Path file, TaskSetup setup, int inputs) throws IOException {
+    private static Dataset readExamples(Path file, TaskSetup setup, ModelCard card) throws IOException {
+        int inputs = card.features();
+        FileKind.requireRegularFile(file);   // a FIFO would block the check below forever
         if (isIdx(file)) {
             IdxReader.Images images = IdxReader.readImages(file);
             int features = images.rows() * images.columns();
+            int[] shape = card.inputShape();
+            // an image model takes images of one shape: the same pixel count in another shape would be silently wrong
+            if (shape.length == 3 && features == inputs && (images.rows() != shape[1] || images.columns() != shape[2])) {
+                throw new Errors.UserInputException(file + ": images of " + images.rows() + "×" + images.columns()
+                        + " pixels, but the model takes " + shape[1] + "×" + shape[2] + " images");
+            }
             return new Dataset(String.valueOf(file.getFileName()), images.pixels(), images.count(), features, new Targets.None());
         }
         Dataset all = CsvReader.read(file, dev.jgrad.data.CsvFormat.featuresOnly().scaled(setup.csvFormat().scaleFeatures()));

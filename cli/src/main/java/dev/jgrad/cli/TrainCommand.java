@@ -6,8 +6,16 @@ import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Datasets;
 import dev.jgrad.data.Normalization;
 import dev.jgrad.data.Split;
+import dev.jgrad.data.DataFingerprint;
+import dev.jgrad.data.LabelGapException;
 import dev.jgrad.io.Checkpoint;
 import dev.jgrad.io.ModelCard;
+import dev.jgrad.io.DirectoryLock;
+import dev.jgrad.io.OutputCheck;
+import dev.jgrad.io.StateDicts;
+import dev.jgrad.train.StopSignal;
+import java.util.Map;
+import dev.jgrad.train.TrainingStoppedException;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Adagrad;
 import dev.jgrad.optim.Adam;
@@ -145,14 +153,55 @@ final class TrainCommand implements Callable<Integer> {
             description = "Hold out this fraction of the training set to validate each epoch (default 0.1 with --early-stopping); the test set is then evaluated once, at the end.")
     Double validationSplit;
 
+    @Option(names = "--classes", paramLabel = "N",
+            description = "The number of classes (labels 0 to N-1), when some have no example in the data; by default it is the largest label + 1, and a label with classes missing below it is an error.")
+    Integer classes;
+
     @Override
     public Integer call() throws Exception {
         Checkpoint resumed = persistence.resumeInto(this);
         validate();
         persistence.validate();
+        data = absoluteData(data);
+        // paths first, before minutes of loading: an output that is an input, a folder, a missing folder
+        preflight(0, 0);
+        DirectoryLock lock = persistence.lock();
+        try {
+            persistence.deleteLeftovers(java.util.Arrays.asList(report, chart));
+            return train(resumed);
+        } finally {
+            PersistenceOptions.unlock(lock);
+        }
+    }
+
+    private void preflight(long modelBytes, long checkpointBytes) throws java.io.IOException {
+        OutputCheck check = new OutputCheck().input("--data", data == null ? null : Path.of(data));
+        persistence.outputs(check, modelBytes, checkpointBytes);
+        check.file("--report", report, 64 * 1024);
+        check.file("--chart", chart, 1 << 20);
+        check.check();
+    }
+
+    /** A data path made absolute, so the saved run finds it from any working directory; names stay names. */
+    static String absoluteData(String spec) {
+        if (spec == null || spec.isBlank() || spec.strip().equals(Datasets.DIGITS) || spec.strip().equals(Datasets.FASHION_MNIST)) return spec;
+        try {
+            Path p = Path.of(spec.strip());
+            return java.nio.file.Files.exists(p) ? p.toAbsolutePath().normalize().toString() : spec;
+        } catch (java.nio.file.InvalidPathException e) {
+            return spec;
+        }
+    }
+
+    private Integer train(Checkpoint resumed) throws Exception {
         TaskSetup setup = taskSetup();
         Task kind = setup.task();
-        Split split = Datasets.load(data, setup.csvFormat());
+        Split split;
+        try {
+            split = Datasets.load(data, setup.csvFormat(), classes == null ? 0 : classes);
+        } catch (LabelGapException e) {
+            throw new Errors.UserInputException(e.getMessage() + " with --classes " + e.suggestedClasses());
+        }
         kind.check(split.train());
         int outputs = kind == Task.CLASSIFY ? Math.max(split.train().classes(), split.test().classes()) : kind.outputs(split.train());
         if (kind == Task.AUTOENCODE && resumed == null && !matched("--model")) model = autoencoderModel(split.train().featureCount());
@@ -164,22 +213,31 @@ final class TrainCommand implements Callable<Integer> {
         try (Device dev = deviceOptions.open(line -> System.out.println(line))) {
             net.to(dev, seed);
             Optimizer opt = buildOptimizer(net);
-            System.out.printf(Locale.ROOT, "data: %s, %d train / %d test examples, %d features, %s%n", data,
-                    split.train().size(), split.test().size(), split.train().featureCount(), describeTargets(kind, split.train(), outputs));
+            preflight(StateDicts.fileBytes(net.stateDict()), StateDicts.fileBytes(net.stateDict(), opt.stateDict(),
+                    patience != null ? net.stateDict() : Map.of()));
+            System.out.printf(Locale.ROOT, "data: %s, %d train / %d test examples, %d features, %s%s%n", data,
+                    split.train().size(), split.test().size(), split.train().featureCount(), describeTargets(kind, split.train(), outputs),
+                    kind == Task.CLASSIFY ? (classes != null ? " (given by --classes)" : " (labels 0 to " + (outputs - 1) + ")") : "");
             System.out.printf(Locale.ROOT, "model: %s (%,d parameters); task %s, loss %s; optimizer %s lr %s; batch %d; seed %d%s%n",
                     net.describe(), net.parameterCount(), kind.label(), setup.lossFunction().name(), optimizer, opt.lr(), batch, seed,
                     normalization.isNone() ? "" : kind == Task.REGRESS ? "; features and targets standardized" : "; features standardized");
+            StopSignal stop = new StopSignal();
             Trainer trainer = new Trainer(net, opt, dev, batch, seed).datasetOnDevice(datasetOnDevice).task(kind)
-                    .loss(setup.lossFunction()).normalization(normalization).evaluateTrainingSet(chart != null);
+                    .loss(setup.lossFunction()).normalization(normalization).evaluateTrainingSet(chart != null).stopOn(stop);
             EarlyStopping stopping = configureTraining(trainer, net, opt);
             if (holdOut != null) {
                 System.out.printf(Locale.ROOT, "validation: %d of the training examples held out; each epoch is evaluated on them%n",
                         fitting.test().size());
             }
-            persistence.attach(trainer, net, opt, dev, resumed, card.toMetadata());
+            Map<String, String> metadata = new java.util.LinkedHashMap<>(card.toMetadata());
+            String fingerprint = DataFingerprint.of(data);
+            if (fingerprint != null) metadata.put(PersistenceOptions.DATA_FINGERPRINT, fingerprint);
+            persistence.attach(trainer, net, opt, dev, resumed, metadata);
             TrainingHistory history;
-            try (ProgressDisplay progress = ProgressDisplay.forConsole(epochs, kind)) {
+            try (ProgressDisplay progress = ProgressDisplay.forConsole(epochs, kind); Interrupts irq = Interrupts.install(stop, System.err)) {
                 history = trainer.fit(fitting.train(), fitting.test(), epochs, printingNotes(progress));
+            } catch (TrainingStoppedException e) {
+                return persistence.stopped(e, net, card, this);
             } catch (DeviceOutOfMemoryException e) {
                 Errors.UserInputException oom = PersistenceOptions.outOfMemory(e, batch);
                 if (!trainer.datasetResident()) throw oom;
@@ -197,12 +255,13 @@ final class TrainCommand implements Callable<Integer> {
                 Evaluation test = trainer.evaluate(split.test());
                 System.out.println("test: " + ProgressDisplay.summary(test.metrics(), kind));
             }
+            // the model first: it is what cannot be made again without training
+            persistence.save(net, card);
             if (report != null) Reports.writeTrainReport(report, dev.info(), this, history);
             if (chart != null) {
                 TrainingChart.write(history, chart, data);
                 System.out.println("wrote the training curves to " + chart);
             }
-            persistence.save(net, card);
         } catch (DeviceOutOfMemoryException e) {
             throw PersistenceOptions.outOfMemory(e, 0);
         }
@@ -238,15 +297,19 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
         if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         if (lr != null && !(lr > 0 && Float.isFinite(lr))) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
-        if (momentum < 0 || momentum >= 1) throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
         deviceOptions.validate();
-        if (weightDecay < 0) throw new IllegalArgumentException("--weight-decay must not be negative, got " + weightDecay);
-        if (l1 < 0 || l2 < 0) throw new IllegalArgumentException("--l1 and --l2 must not be negative");
-        if (clipNorm != null && !(clipNorm > 0)) throw new IllegalArgumentException("--clip-norm must be positive, got " + clipNorm);
-        if (clipValue != null && !(clipValue > 0)) throw new IllegalArgumentException("--clip-value must be positive, got " + clipValue);
+        requireFiniteNonNegative("--weight-decay", weightDecay);
+        requireFiniteNonNegative("--l1", l1);
+        requireFiniteNonNegative("--l2", l2);
+        if (clipNorm != null && !(clipNorm > 0 && Float.isFinite(clipNorm))) throw new IllegalArgumentException("--clip-norm must be a positive number, got " + clipNorm);
+        if (clipValue != null && !(clipValue > 0 && Float.isFinite(clipValue))) throw new IllegalArgumentException("--clip-value must be a positive number, got " + clipValue);
         if (patience != null && patience < 1) throw new IllegalArgumentException("--early-stopping needs a patience of at least 1 epoch, got " + patience);
         if (validationSplit != null && !(validationSplit > 0 && validationSplit < 1)) {
             throw new IllegalArgumentException("--validation-split must be in (0, 1), got " + validationSplit);
+        }
+        if (classes != null && !(classes >= 2 && classes <= dev.jgrad.data.CsvReader.MAX_CLASSES)) {
+            throw new IllegalArgumentException("--classes must be in [2, " + dev.jgrad.data.CsvReader.MAX_CLASSES + "], got " + classes);
         }
         EarlyStopping.Metric.named(stoppingMetric);
         LrSchedule.parse(schedule);
@@ -282,6 +345,11 @@ final class TrainCommand implements Callable<Integer> {
             case REGRESS -> outputs + " target" + (outputs == 1 ? "" : "s");
             case AUTOENCODE -> "reconstructed";
         };
+    }
+
+    /** NaN and infinities are refused too: they would turn every weight non-finite at the first step. */
+    private static void requireFiniteNonNegative(String flag, float value) {
+        if (!(value >= 0 && Float.isFinite(value))) throw new IllegalArgumentException(flag + " must be a finite number >= 0, got " + value);
     }
 
     /** Schedule, penalties, clipping and early stopping on {@code trainer}; returns the early stopping, if any. */

@@ -33,7 +33,49 @@ public final class CsvReader {
     /** Bounds the output layer a label can ask for, so that one stray huge label cannot allocate gigabytes. */
     public static final int MAX_CLASSES = 65536;
 
+    /** A UTF-8 byte-order mark, which some editors put at the start of a file: skipped. */
+    private static final String BOM = "\uFEFF";
+
     private CsvReader() {}
+
+    /**
+     * Reads a CSV file of features then a label for training: with {@code classes} &gt; 0 every label must
+     * be below it and it is the class count; with 0 the count is inferred, and a class below the largest
+     * label without an example is a {@link LabelGapException} naming the line of that label.
+     *
+     * @param file    the file, plain or gzipped
+     * @param classes the class count, or 0 to infer it from the labels
+     * @return its examples, named after the file
+     * @throws DataFormatException when the source cannot be read or breaks the format, or a label is out of
+     *                             range or leaves a gap; the message names the source, the line and the problem
+     */
+    public static Dataset read(Path file, int classes) throws DataFormatException {
+        Dataset d = read(file, CsvFormat.LABEL_LAST);
+        int count = Labels.classes(d.labels(), classes, file.toString(), row -> "line " + lineOfRow(file, row));
+        return new Dataset(d.name(), d.features(), d.labels(), d.size(), d.featureCount(), count);
+    }
+
+    /** The line number of data row {@code row} (0-based), for a message; found by reading the file again. */
+    private static String lineOfRow(Path file, int row) {
+        try (InputStream in = DataInput.open(file).in()) {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+            boolean sawAnyLine = false;
+            int rows = 0;
+            long lineNumber = 0;
+            for (String line; (line = reader.readLine()) != null; ) {
+                lineNumber++;
+                if (lineNumber == 1 && line.startsWith(BOM)) line = line.substring(1);
+                if (line.isBlank()) continue;
+                boolean first = !sawAnyLine;
+                sawAnyLine = true;
+                if (first && isHeader(split(line))) continue;
+                if (rows++ == row) return Long.toString(lineNumber);
+            }
+        } catch (IOException e) {
+            // the row number alone, below
+        }
+        return "? (data row " + (row + 1) + ")";
+    }
 
     /**
      * Reads a CSV file of features then a label ({@link CsvFormat#LABEL_LAST}).
@@ -124,6 +166,9 @@ public final class CsvReader {
         long lineNumber = 0;
         while ((line = reader.readLine()) != null) {
             lineNumber++;
+            if (lineNumber == 1 && line.startsWith(BOM)) {
+                line = line.substring(1);
+            }
             if (line.isBlank()) {
                 continue;
             }

@@ -20,10 +20,16 @@ final class DataInput {
     /** An open stream and whether it decompresses gzip. */
     record Opened(InputStream in, boolean gzipped) {}
 
-    /** Opens a regular file; a missing file or a folder is a {@link DataFormatException}. */
+    /**
+     * Opens a regular file; a missing file, a folder or anything else that is not a regular file (a FIFO,
+     * whose open would wait for a writer forever; a device) is a {@link DataFormatException}.
+     */
     static Opened open(Path file) throws IOException {
         if (Files.isDirectory(file)) {
             throw new DataFormatException(file + ": is a folder, not a data file");
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new DataFormatException(file + ": is " + kind(file) + ", not a regular data file");
         }
         InputStream raw;
         try {
@@ -47,9 +53,21 @@ final class DataInput {
         return new Opened(in, false);
     }
 
-    /** The exception's message on one line, for wrapping low-level I/O errors. */
+    static String kind(Path path) {
+        return FileKind.of(path);
+    }
+
+    /**
+     * The exception's message on one line, for wrapping low-level I/O errors; a file-system error gives its
+     * reason (a denied permission's message is the bare file name otherwise).
+     */
     static String oneLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            message = "permission denied";
+        } else if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            message = fs.getReason();
+        }
         return message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 }

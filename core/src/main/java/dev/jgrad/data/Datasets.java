@@ -35,15 +35,48 @@ public final class Datasets {
     private Datasets() {}
 
     /**
-     * Loads what a data spec names.
+     * Loads what a data spec names; class labels are checked as {@link #load(String, CsvFormat, int)} with 0
+     * says.
      *
      * @param spec {@code digits} (also null or blank), {@code fashion-mnist}, a folder of IDX files or a CSV file
      * @return the training and test sets
      * @throws DataFormatException when the spec names nothing readable, with a one-line message naming the
-     *                             file and the problem
+     *                             file and the problem; a {@link LabelGapException} for classes missing below the largest label
      */
     public static Split load(String spec) throws DataFormatException {
-        return load(spec, CsvFormat.LABEL_LAST);
+        return load(spec, CsvFormat.LABEL_LAST, 0);
+    }
+
+    /**
+     * Loads what {@code spec} names with class labels and {@code classes} classes: every label must be below
+     * it. With 0 the count is the largest training label + 1, and classes without an example below it are
+     * a {@link LabelGapException} naming where the largest label is (see {@link Labels#classes}).
+     */
+    public static Split load(String spec, int classes) throws DataFormatException {
+        return load(spec, CsvFormat.LABEL_LAST, classes);
+    }
+
+    /**
+     * {@link #load(String, CsvFormat)}, and for class targets the class count checked as
+     * {@link #load(String, int)} says.
+     */
+    public static Split load(String spec, CsvFormat csv, int classes) throws DataFormatException {
+        if (classes < 0) throw new IllegalArgumentException("classes must be 0 (inferred) or positive, got " + classes);
+        String name = spec == null ? "" : spec.strip();
+        Path path = name.isEmpty() || name.equals(DIGITS) || name.equals(FASHION_MNIST) ? null : resolve(name);
+        if (csv.targets() != Targets.Kind.CLASSES) return load(spec, csv);
+        if (path != null && Files.isRegularFile(path) && csv.equals(CsvFormat.LABEL_LAST)) {
+            return splitSeededShuffle(CsvReader.read(path, classes));
+        }
+        Split split = load(spec, csv);
+        String source = path != null && Files.isDirectory(path) ? path.toString() : name.isEmpty() ? DIGITS : name;
+        int count = Labels.classes(split.train().labels(), classes, source + " (training labels)", i -> "item " + i);
+        Labels.classes(split.test().labels(), count, source + " (test labels)", i -> "item " + i);
+        return new Split(withClasses(split.train(), count), withClasses(split.test(), count));
+    }
+
+    private static Dataset withClasses(Dataset d, int classes) {
+        return new Dataset(d.name(), d.features(), d.labels(), d.size(), d.featureCount(), classes);
     }
 
     /**
@@ -87,7 +120,7 @@ public final class Datasets {
         if (Files.isDirectory(path) || Files.isRegularFile(path)) {
             return path;
         }
-        throw unknown(name, Files.exists(path) ? "neither a regular file nor a folder" : "no such file or folder");
+        throw unknown(name, Files.exists(path) ? "is " + FileKind.of(path) + ", neither a regular file nor a folder" : "no such file or folder");
     }
 
     /**

@@ -101,7 +101,10 @@ public final class IdxReader {
      * @throws DataFormatException when a file is unreadable or the counts differ
      */
     public static Dataset read(Path imagesFile, Path labelsFile, String name) throws DataFormatException {
-        Images images = readImages(imagesFile);
+        return read(readImages(imagesFile), imagesFile, labelsFile, name);
+    }
+
+    private static Dataset read(Images images, Path imagesFile, Path labelsFile, String name) throws DataFormatException {
         int[] labels = readLabels(labelsFile);
         if (images.count() != labels.length) {
             throw new DataFormatException(imagesFile + " holds " + images.count() + " images but " + labelsFile
@@ -115,26 +118,35 @@ public final class IdxReader {
      * Reads a folder holding the four MNIST files ({@link #TRAIN_IMAGES}, {@link #TRAIN_LABELS},
      * {@link #TEST_IMAGES}, {@link #TEST_LABELS}, each plain or with {@code .gz}; plain wins when both
      * exist). The classes are those of the training labels; a test label outside them is an error, and
-     * test images must have the training images' size.
+     * test images must have the training images' rows and columns, not only as many pixels.
      *
      * @param folder the folder
      * @return the training and test sets, named after the folder
-     * @throws DataFormatException when the folder or a file is missing or unreadable, or the sets disagree
+     * @throws DataFormatException when the folder or a file is missing, unreadable or not a regular file, or the sets disagree
      */
     public static Split readFolder(Path folder) throws DataFormatException {
         if (!Files.isDirectory(folder)) {
             throw new DataFormatException(folder + ": folder not found");
         }
+        if (!Files.isReadable(folder) || !Files.isExecutable(folder)) {
+            throw new DataFormatException(folder + ": cannot read the folder (permission denied)");
+        }
         String name = folder.toAbsolutePath().normalize().getFileName() == null
                 ? folder.toString() : folder.toAbsolutePath().normalize().getFileName().toString();
-        Dataset train = read(locate(folder, TRAIN_IMAGES), locate(folder, TRAIN_LABELS), name + " train");
+        Path trainImagesFile = locate(folder, TRAIN_IMAGES);
+        Path trainLabelsFile = locate(folder, TRAIN_LABELS);
+        Images trainImages = readImages(trainImagesFile);
+        Dataset train = read(trainImages, trainImagesFile, trainLabelsFile, name + " train");
         Path testLabels = locate(folder, TEST_LABELS);
-        Path testImages = locate(folder, TEST_IMAGES);
-        Dataset test = read(testImages, testLabels, name + " test");
-        if (test.featureCount() != train.featureCount()) {
-            throw new DataFormatException(testImages + ": images of " + test.featureCount()
-                    + " pixels, but the training images have " + train.featureCount());
+        Path testImagesFile = locate(folder, TEST_IMAGES);
+        Images testImages = readImages(testImagesFile);
+        if (testImages.rows() != trainImages.rows() || testImages.columns() != trainImages.columns()) {
+            throw new DataFormatException(testImagesFile + ": images of " + testImages.rows() + "×" + testImages.columns()
+                    + " = " + testImages.rows() * testImages.columns() + " pixels, but the training images have "
+                    + trainImages.rows() * trainImages.columns() + " (" + trainImages.rows() + "×" + trainImages.columns()
+                    + "); the same shape is needed, not only the same pixel count");
         }
+        Dataset test = read(testImages, testImagesFile, testLabels, name + " test");
         int[] labels = test.labels();
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] >= train.classes()) {
@@ -147,13 +159,13 @@ public final class IdxReader {
     }
 
     private static Path locate(Path folder, String base) throws DataFormatException {
-        Path plain = folder.resolve(base);
-        if (Files.isRegularFile(plain)) {
-            return plain;
-        }
-        Path gzipped = folder.resolve(base + ".gz");
-        if (Files.isRegularFile(gzipped)) {
-            return gzipped;
+        for (Path candidate : new Path[]{folder.resolve(base), folder.resolve(base + ".gz")}) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+            if (Files.exists(candidate)) {
+                throw new DataFormatException(candidate + ": is " + DataInput.kind(candidate) + ", not a regular file");
+            }
         }
         throw new DataFormatException(folder + ": has neither " + base + " nor " + base + ".gz");
     }

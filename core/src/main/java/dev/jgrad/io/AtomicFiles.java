@@ -8,7 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.LinkOption;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes a file so that a reader (or a process started after a crash or power loss) sees either the old
@@ -18,6 +22,7 @@ import java.security.SecureRandom;
  */
 public final class AtomicFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String TMP = ".tmp";
 
     private AtomicFiles() {}
 
@@ -38,14 +43,32 @@ public final class AtomicFiles {
      *
      * @param target the file to replace (or create)
      * @param body   writes the new content
-     * @throws IOException when the file cannot be written; the target is then unchanged
+     * @throws IOException when the file cannot be written (an {@link OutputException} naming the target and
+     *                     the reason: a full disk, a read-only file system); the target is then unchanged
      */
     public static void write(Path target, Body body) throws IOException {
+        try {
+            writeUnnamed(target, body);
+        } catch (IOException e) {
+            throw e instanceof OutputException || String.valueOf(e.getMessage()).contains(target.toString()) ? e
+                    : new OutputException(target + ": cannot write: " + reason(e), e);
+        }
+    }
+
+    /** The reason alone: a file-system error's message carries the temporary file's name, which means nothing to a reader. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) return f.getFile() + " exists and is not a folder";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static void writeUnnamed(Path target, Body body) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
         // not Files.createTempFile, whose 0600 permissions the saved file would keep: this one gets the umask's
-        Path tmp = dir.resolve("." + absolute.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+        Path tmp = dir.resolve("." + absolute.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + TMP);
         boolean moved = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
@@ -80,21 +103,45 @@ public final class AtomicFiles {
 
     /**
      * Deletes the temporary files that writes of {@code target} left behind when their process was killed
-     * before the rename. Only for targets a single process writes (a run's checkpoint).
+     * before the rename. Only for targets a single process writes (a run's checkpoint, under its
+     * {@link DirectoryLock}).
      *
      * @param target the file whose leftover temporary files to delete
      * @throws IOException when the directory cannot be listed or a file cannot be deleted
      */
     public static void deleteLeftovers(Path target) throws IOException {
+        deleteLeftovers(target, Duration.ZERO);
+    }
+
+    /**
+     * Deletes the temporary files that writes of {@code target} left behind (named as this class names them:
+     * {@code .NAME.HEX.tmp} beside it, nothing else) and that were last modified more than {@code idle} ago,
+     * so that a write in progress in another process, which keeps touching its file, is left alone.
+     *
+     * @return the files deleted
+     */
+    public static List<Path> deleteLeftovers(Path target, Duration idle) throws IOException {
         Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        if (dir == null || !Files.isDirectory(dir)) return List.of();
         String prefix = "." + absolute.getFileName() + ".";
-        if (!Files.isDirectory(absolute.getParent())) return;
-        try (var files = Files.newDirectoryStream(absolute.getParent(), f -> {
-            String n = f.getFileName().toString();
-            return n.startsWith(prefix) && n.endsWith(".tmp");
-        })) {
-            for (Path f : files) Files.deleteIfExists(f);
+        long cutoff = System.currentTimeMillis() - idle.toMillis();
+        List<Path> deleted = new ArrayList<>();
+        try (var files = Files.newDirectoryStream(dir, f -> isTemporaryOf(f.getFileName().toString(), prefix))) {
+            for (Path f : files) {
+                if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) continue;
+                if (!idle.isZero() && Files.getLastModifiedTime(f).toMillis() > cutoff) continue;
+                if (Files.deleteIfExists(f)) deleted.add(f);
+            }
         }
+        return deleted;
+    }
+
+    /** {@code prefix} + 1 to 16 hex digits + {@code .tmp}: exactly what {@link #write} creates. */
+    private static boolean isTemporaryOf(String name, String prefix) {
+        if (!name.startsWith(prefix) || !name.endsWith(TMP)) return false;
+        String hex = name.substring(prefix.length(), name.length() - TMP.length());
+        return !hex.isEmpty() && hex.length() <= 16 && hex.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     }
 
     /** Makes a rename in {@code dir} durable; file systems that cannot open a directory (Windows) skip it. */

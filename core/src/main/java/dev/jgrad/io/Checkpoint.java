@@ -64,6 +64,9 @@ public record Checkpoint(Path file, Map<String, HostArray> model, Map<String, Ho
         }
         if (stopping == null) return;
         if (earlyStopping.bestState() != null) {
+            Map<String, HostArray> best = new java.util.LinkedHashMap<>();
+            earlyStopping.bestState().forEach((k, v) -> best.put(Checkpoints.BEST + k, new HostArray(new int[]{v.length}, v)));
+            StateDicts.requireFinite(best, file.toString());
             Map<String, Tensor> state = net.stateDict();
             for (Map.Entry<String, Tensor> e : state.entrySet()) {
                 float[] v = earlyStopping.bestState().get(e.getKey());

@@ -26,6 +26,7 @@ public final class CheckpointHook implements StepHook {
     private final Map<String, String> metadata;
     private final DivergenceGuard guard;
     private long written;
+    private long lastWrittenStep = -1;
     private EarlyStopping stopping;
 
     /**
@@ -54,6 +55,16 @@ public final class CheckpointHook implements StepHook {
         guard.afterStep(position, samplesTotal, lossSum);
         boolean due = (every > 0 && position.step() % every == 0) || position.samplesDone() == samplesTotal;
         if (!due) return;
+        write(position, lossSum);
+    }
+
+    /** Writes a checkpoint at the stop, unless the step's checkpoint was just written. */
+    @Override
+    public void stopped(TrainingPosition position, int samplesTotal, DoubleSupplier lossSum) {
+        if (position.step() != lastWrittenStep) write(position, lossSum);
+    }
+
+    private void write(TrainingPosition position, DoubleSupplier lossSum) {
         float sum = (float) lossSum.getAsDouble();
         TrainingPosition at = new TrainingPosition(position.epoch(), position.samplesDone(), position.step(), sum);
         guard.checkLoss(at, sum);
@@ -62,9 +73,18 @@ public final class CheckpointHook implements StepHook {
             if (written == 0) AtomicFiles.deleteLeftovers(Checkpoints.file(dir));
             Checkpoints.write(dir, model, optimizer, stopping, at, metadata);
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot write checkpoint: " + e.getMessage(), e);
+            String reason = e.getMessage() != null && e.getMessage().contains(dir.toString()) ? e.getMessage()
+                    : dir + ": " + e.getMessage();
+            throw new UncheckedIOException(new OutputException(reason + " (writing a checkpoint; "
+                    + (written == 0 ? "none was written before" : "the previous one, step " + lastWrittenStep + ", is kept") + ")", e));
         }
         written++;
+        lastWrittenStep = position.step();
+    }
+
+    /** The step of the last checkpoint this hook wrote, or -1. */
+    public long lastWrittenStep() {
+        return lastWrittenStep;
     }
 
     /**

@@ -38,6 +38,7 @@ public final class Checkpoints {
     static final String LOSS_SUM_BITS = "jgrad.checkpoint.loss_sum_bits";
     static final String COUNTER = "jgrad.optimizer.";
     static final String MODULE_COUNTER = "jgrad.module.";
+    /** Prefix of the early-stopping weights' tensors. */
     static final String BEST = "early_stopping.best.";
     static final String STOPPING = "jgrad.early_stopping";
     static final String STOPPING_BEST_BITS = "jgrad.early_stopping.best_bits";
@@ -108,7 +109,7 @@ public final class Checkpoints {
         if (bad != null || !Float.isFinite(position.lossSum())) {
             throw new TrainingDivergedException("training diverged by step " + position.step() + " (epoch " + position.epoch() + "): "
                     + (bad != null ? bad + " holds a non-finite value" : "the loss is not finite")
-                    + "; the last good checkpoint in " + dir + " is kept", position.step());
+                    + "; " + describeKept(dir), position.step());
         }
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(EPOCH, Integer.toString(position.epoch()));
@@ -127,11 +128,31 @@ public final class Checkpoints {
     }
 
     /**
+     * What a run that stopped (diverged, interrupted) leaves to resume from in a directory, as a clause for
+     * a message. Calls a checkpoint good only after checking it.
+     *
+     * @param dir the checkpoint directory
+     * @return the checkpoint's step when it reads back intact (checksums) and every value in it is finite;
+     *         else that there is none, or why it is not usable
+     */
+    public static String describeKept(Path dir) {
+        if (!exists(dir)) return "no checkpoint was written to " + dir + " before it";
+        try {
+            Checkpoint c = read(dir);
+            StateDicts.requireFinite(c.model(), c.file().toString());
+            StateDicts.requireFinite(c.optimizer(), c.file().toString());
+            return "the last good checkpoint (step " + c.position().step() + ") in " + dir + " is kept";
+        } catch (IOException e) {
+            return "the checkpoint in " + dir + " is not usable: " + e.getMessage();
+        }
+    }
+
+    /**
      * Reads the checkpoint in a directory.
      *
      * @param dir the checkpoint directory
      * @return the run's state
-     * @throws DataFormatException when the checkpoint is missing or malformed
+     * @throws DataFormatException when the checkpoint is missing or malformed, or fails its checksums
      * @throws IOException when it cannot be read
      */
     public static Checkpoint read(Path dir) throws IOException {

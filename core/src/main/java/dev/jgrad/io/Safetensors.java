@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.CRC32C;
 
 /**
  * Reads and writes the Hugging Face safetensors format: an 8-byte little-endian header length N, N bytes
@@ -43,11 +44,18 @@ import java.util.Set;
  * before anything is allocated, the tensors must tile the data section exactly (no gaps, overlaps or
  * trailing bytes), and every problem is a {@link DataFormatException} naming the file. Jgrad writes F32;
  * it reads F32 and converts F16, BF16, F64, I64 and I32.
+ *
+ * <p>Integrity: every file jgrad writes carries, for each tensor, the CRC32C of its data bytes as hex in the
+ * metadata key {@value #CHECKSUM_PREFIX}{@code <name>} (other safetensors readers ignore metadata). Reading
+ * verifies each checksum and names the tensor that fails; a file without checksums (another tool's) is read
+ * unverified. The checksum keys are not part of the metadata a read returns, and a write computes its own.
  */
 public final class Safetensors {
     /** Larger headers are refused: real ones are kilobytes, and the header is read into memory whole. */
     public static final long MAX_HEADER_BYTES = 100L << 20;
     private static final String METADATA_KEY = "__metadata__";
+    /** Metadata keys starting with this hold a tensor's CRC32C (8 hex digits); the tensor's name follows it. */
+    public static final String CHECKSUM_PREFIX = "jgrad.crc32c.";
     private static final int CHUNK_BYTES = 1 << 20;
 
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -60,15 +68,16 @@ public final class Safetensors {
     // ---- reading ----------------------------------------------------------------------------------
 
     /**
-     * Reads and checks a whole safetensors file (F32 tensors only).
+     * Reads and checks a whole safetensors file, verifying its checksums when it has them.
      *
-     * @param file the file
-     * @return its tensors and metadata
-     * @throws DataFormatException when the file is not a well-formed safetensors file of F32 tensors; the message
-     *                             names the file and the problem
+     * @param file the file; a folder or a FIFO is refused at once
+     * @return its tensors and metadata (without the checksum keys)
+     * @throws DataFormatException when the file is not a regular file or not a well-formed safetensors file,
+     *                             or a tensor fails its checksum; the message names the file and the problem
      * @throws IOException when the file cannot be read
      */
     public static SafetensorsFile read(Path file) throws IOException {
+        if (java.nio.file.Files.exists(file)) dev.jgrad.data.FileKind.requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(ch, ch.size(), file.toString());
         }
@@ -111,13 +120,60 @@ public final class Safetensors {
         long dataLength = length - 8 - headerLength;
         List<Entry> entries = checkLayout(header.entries, dataLength, source);
 
+        Map<String, Integer> checksums = checksums(header, source);
         Map<String, HostArray> byName = new LinkedHashMap<>();
         for (Entry e : entries) byName.put(e.name, null);
         ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(8, dataLength))).order(ByteOrder.LITTLE_ENDIAN);
         List<Entry> byOffset = new ArrayList<>(entries);
         byOffset.sort(Comparator.comparingLong(e -> e.begin));
-        for (Entry e : byOffset) byName.put(e.name, new HostArray(e.shape, readValues(in, e, chunk, source)));
+        CRC32C crc = new CRC32C();
+        for (Entry e : byOffset) {
+            crc.reset();
+            byName.put(e.name, new HostArray(e.shape, readValues(in, e, chunk, crc, source)));
+            Integer expected = checksums.get(e.name);
+            if (expected != null && expected != (int) crc.getValue()) {
+                throw bad(source, "tensor \"" + clip(e.name) + "\" fails its CRC32C checksum (stored " + hex(expected) + ", data gives "
+                        + hex((int) crc.getValue()) + "): the file is corrupt; restore it from a copy");
+            }
+        }
         return new SafetensorsFile(byName, header.metadata);
+    }
+
+    /**
+     * Removes the checksum keys from the header's metadata and returns them by tensor name: none for a file
+     * without checksums; for a file with some, every tensor must have one (a missing one means the header
+     * was edited).
+     */
+    private static Map<String, Integer> checksums(Header header, String source) throws DataFormatException {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        var it = header.metadata.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, String> m = it.next();
+            if (!m.getKey().startsWith(CHECKSUM_PREFIX)) continue;
+            String name = m.getKey().substring(CHECKSUM_PREFIX.length());
+            String value = m.getValue();
+            if (value.length() != 8 || !value.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                throw bad(source, "metadata " + clip(m.getKey()) + " = \"" + clip(value) + "\" is not a CRC32C (8 hex digits)");
+            }
+            out.put(name, Integer.parseUnsignedInt(value, 16));
+            it.remove();
+        }
+        if (out.isEmpty()) return out;
+        Set<String> names = new HashSet<>();
+        for (Entry e : header.entries) {
+            names.add(e.name);
+            if (!out.containsKey(e.name)) {
+                throw bad(source, "tensor \"" + clip(e.name) + "\" has no checksum while the others have one: the header was edited");
+            }
+        }
+        for (String name : out.keySet()) {
+            if (!names.contains(name)) throw bad(source, "has a checksum for tensor \"" + clip(name) + "\", which the file does not hold");
+        }
+        return out;
+    }
+
+    private static String hex(int crc) {
+        return String.format("%08x", crc);
     }
 
     private record Entry(String name, DType dtype, int[] shape, long elements, long begin, long end) {}
@@ -289,7 +345,7 @@ public final class Safetensors {
         return bytes + " bytes";
     }
 
-    private static float[] readValues(ReadableByteChannel in, Entry e, ByteBuffer chunk, String source) throws IOException {
+    private static float[] readValues(ReadableByteChannel in, Entry e, ByteBuffer chunk, CRC32C crc, String source) throws IOException {
         float[] out = new float[(int) e.elements];
         int done = 0;
         int perChunk = chunk.capacity() / e.dtype.bytes;
@@ -298,6 +354,7 @@ public final class Safetensors {
             chunk.clear().limit(n * e.dtype.bytes);
             readFully(in, chunk, source);
             chunk.flip();
+            crc.update(chunk.duplicate());
             switch (e.dtype) {
                 case F32 -> chunk.asFloatBuffer().get(out, done, n);
                 case F64 -> {
@@ -360,14 +417,20 @@ public final class Safetensors {
         return out.toByteArray();
     }
 
-    /** The JSON header, padded with spaces to a multiple of 8 bytes as the reference writer does. */
+    /**
+     * The JSON header, padded with spaces to a multiple of 8 bytes as the reference writer does; the metadata
+     * gets each tensor's checksum (any checksum keys in {@code metadata} are replaced).
+     */
     private static byte[] header(Map<String, HostArray> tensors, Map<String, String> metadata) {
         ByteArrayOutputStream json = new ByteArrayOutputStream();
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.keySet().removeIf(k -> k.startsWith(CHECKSUM_PREFIX));
+        for (Map.Entry<String, HostArray> t : tensors.entrySet()) meta.put(CHECKSUM_PREFIX + t.getKey(), hex(crc32c(t.getValue().values())));
         try (JsonGenerator g = JSON.createGenerator(json, JsonEncoding.UTF8)) {
             g.writeStartObject();
-            if (!metadata.isEmpty()) {
+            if (!meta.isEmpty()) {
                 g.writeObjectFieldStart(METADATA_KEY);
-                for (Map.Entry<String, String> m : metadata.entrySet()) g.writeStringField(m.getKey(), m.getValue());
+                for (Map.Entry<String, String> m : meta.entrySet()) g.writeStringField(m.getKey(), m.getValue());
                 g.writeEndObject();
             }
             long offset = 0;
@@ -393,6 +456,21 @@ public final class Safetensors {
         }
         while (json.size() % 8 != 0) json.write(' ');
         return json.toByteArray();
+    }
+
+    /** The CRC32C of {@code values} as the file stores them (float32, little-endian). */
+    static int crc32c(float[] values) {
+        CRC32C crc = new CRC32C();
+        ByteBuffer chunk = ByteBuffer.allocate(Math.min(CHUNK_BYTES, Math.max(4, values.length * 4))).order(ByteOrder.LITTLE_ENDIAN);
+        int perChunk = chunk.capacity() / 4;
+        for (int done = 0; done < values.length; done += perChunk) {
+            int n = Math.min(perChunk, values.length - done);
+            chunk.clear();
+            chunk.asFloatBuffer().put(values, done, n);
+            chunk.limit(n * 4);
+            crc.update(chunk);
+        }
+        return (int) crc.getValue();
     }
 
     private static void writeTo(WritableByteChannel out, byte[] header, Map<String, HostArray> tensors) throws IOException {

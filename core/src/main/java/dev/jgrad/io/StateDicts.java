@@ -30,13 +30,16 @@ public final class StateDicts {
     }
 
     /**
-     * Overwrites each tensor of {@code target} with the array of the same name in {@code source}.
+     * Overwrites each tensor of {@code target} with the array of the same name in {@code source}. Every
+     * value must be finite: weights or optimizer state holding NaN or an infinity come from a diverged run
+     * or a damaged file, and would make every result computed from them meaningless.
      *
      * @param target the tensors to overwrite, by name
      * @param arrays the values to load, by name; exactly {@code target}'s names and shapes
      * @param source names the file in messages
      * @param what   names the receiver in messages ("model linear(64->10)", "optimizer")
-     * @throws DataFormatException one line listing the missing, unexpected and mis-shaped names
+     * @throws DataFormatException one line listing the missing, unexpected and mis-shaped names, or naming
+     *                             the first tensor holding a non-finite value
      */
     public static void load(Map<String, Tensor> target, Map<String, HostArray> arrays, String source, String what)
             throws DataFormatException {
@@ -48,7 +51,7 @@ public final class StateDicts {
 
     /**
      * Checks that {@code arrays} has exactly the names of {@code shapes} with those shapes (what
-     * {@link #load} needs), before anything is allocated for them.
+     * {@link #load} needs), before anything is allocated for them, and that every value is finite.
      *
      * @throws DataFormatException one line listing the missing, unexpected and mis-shaped names
      */
@@ -72,6 +75,23 @@ public final class StateDicts {
             if (!misShaped.isEmpty()) parts.add(list(misShaped));
             throw new DataFormatException(source + ": does not fit the " + what + ": " + String.join("; ", parts));
         }
+        requireFinite(arrays, source);
+    }
+
+    /**
+     * About how many bytes a safetensors file of these tensors takes (data plus a generous header), for
+     * checking free space before a run; the states' tensors need not be on the host.
+     *
+     * @param states named tensors (a model's, an optimizer's state dict)
+     * @return an upper estimate of the file's size in bytes
+     */
+    @SafeVarargs
+    public static long fileBytes(Map<String, Tensor>... states) {
+        long bytes = 64 * 1024;
+        for (Map<String, Tensor> state : states) {
+            for (Map.Entry<String, Tensor> e : state.entrySet()) bytes += 4L * e.getValue().size() + 256 + e.getKey().length();
+        }
+        return bytes;
     }
 
     /**
@@ -85,6 +105,24 @@ public final class StateDicts {
             for (float v : e.getValue().values()) if (!Float.isFinite(v)) return e.getKey();
         }
         return null;
+    }
+
+    /**
+     * Throws a {@link DataFormatException} naming the first tensor (in map order), the index and the value
+     * when any value is NaN or infinite.
+     *
+     * @param source names the file in the message
+     */
+    public static void requireFinite(Map<String, HostArray> arrays, String source) throws DataFormatException {
+        for (Map.Entry<String, HostArray> e : arrays.entrySet()) {
+            float[] v = e.getValue().values();
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    throw new DataFormatException(source + ": tensor \"" + e.getKey() + "\" holds " + v[i] + " at index " + i
+                            + ": weights that are not finite come from a diverged run or a damaged file and are not loaded");
+                }
+            }
+        }
     }
 
     private static String list(List<String> names) {

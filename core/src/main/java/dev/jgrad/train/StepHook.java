@@ -17,4 +17,14 @@ public interface StepHook {
      * @param lossSum      reads the epoch's running loss sum from the device
      */
     void afterStep(TrainingPosition position, int samplesTotal, DoubleSupplier lossSum);
+
+    /**
+     * Called once when {@link Trainer#fit} stops on a {@link StopSignal}, after {@code position}'s step (and
+     * its {@link #afterStep}): a checkpointing hook writes the state to resume from here. Nothing by default.
+     *
+     * @param position     where a resumed run would continue; its {@code lossSum} is not filled in (0)
+     * @param samplesTotal the epoch's number of examples
+     * @param lossSum      reads the epoch's running loss sum from the device
+     */
+    default void stopped(TrainingPosition position, int samplesTotal, DoubleSupplier lossSum) {}
 }

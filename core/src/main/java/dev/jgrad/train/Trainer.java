@@ -59,6 +59,7 @@ public final class Trainer {
     private EarlyStopping earlyStopping;
     private boolean datasetOnDevice;
     private boolean datasetResident;
+    private StopSignal stop;
 
     /**
      * A trainer for one model, classifying with cross-entropy until {@link #task} or {@link #loss} says
@@ -155,6 +156,18 @@ public final class Trainer {
      */
     public Trainer resumeAt(TrainingPosition position) {
         this.resumeFrom = position;
+        return this;
+    }
+
+    /**
+     * Makes {@link #fit} watch a stop signal after every step and between epochs: once raised, fit calls the
+     * step hook's {@link StepHook#stopped} and throws {@link TrainingStoppedException}.
+     *
+     * @param signal the signal to watch, raised from any thread; null never stops
+     * @return this trainer
+     */
+    public Trainer stopOn(StopSignal signal) {
+        this.stop = signal;
         return this;
     }
 
@@ -258,6 +271,7 @@ public final class Trainer {
      * @throws IllegalArgumentException when a set's targets do not suit the {@link #task}, the training set is
      *                                  empty, or early stopping has no set to watch
      * @throws TrainingDivergedException when a step hook (a {@link DivergenceGuard}) finds a non-finite value
+     * @throws TrainingStoppedException when the {@link #stopOn} signal was raised; the model holds the last step's weights
      */
     public TrainingHistory fit(Dataset rawTrain, Dataset rawTest, int epochs, TrainingListener listener) {
         if (rawTrain.size() == 0) throw new IllegalArgumentException("training set " + rawTrain.name() + " is empty");
@@ -278,6 +292,7 @@ public final class Trainer {
                     EpochStats stats = runEpoch(epoch, epochs, train, test, batches, lossSum, listener);
                     history.add(stats);
                     if (earlyStopping != null && earlyStopping.update(stats, model)) break;
+                    if (epoch < epochs) stopIfRequested(new TrainingPosition(epoch, train.size(), steps, 0f), train.size(), lossSum);
                 }
                 if (earlyStopping != null) earlyStopping.restoreBest(model);
             } finally {
@@ -298,13 +313,16 @@ public final class Trainer {
         device.kernels().fill(lossSum.buffer(), 1, resumed ? resumeFrom.lossSum() : 0f);
         long start = System.nanoTime();
         long lastReport = start;
+        if (first < n) stopIfRequested(new TrainingPosition(epoch, first, steps, 0f), n, lossSum);
         for (int from = first; from < n; from += batchSize) {
             int rows = Math.min(batchSize, n - from);
             Batches.Batch batch = batches.load(order, from, rows);
             if (schedule != null) schedule.apply(optimizer, baseLr, epoch - 1 + (double) from / n);
             step(batch, rows, lossSum);
             steps++;
-            stepHook.afterStep(new TrainingPosition(epoch, from + rows, steps, 0f), n, lossSum::item);
+            TrainingPosition at = new TrainingPosition(epoch, from + rows, steps, 0f);
+            stepHook.afterStep(at, n, lossSum::item);
+            stopIfRequested(at, n, lossSum);
             long now = System.nanoTime();
             if (now - lastReport >= PROGRESS_NANOS && from + rows < n) {
                 lastReport = now;
@@ -321,6 +339,12 @@ public final class Trainer {
                 eval == null ? Double.NaN : eval.accuracy(), seconds, optimizer.lr(), eval == null ? Map.of() : eval.metrics(), trainMetrics);
         listener.epochEnd(stats);
         return stats;
+    }
+
+    private void stopIfRequested(TrainingPosition at, int samplesTotal, Tensor lossSum) {
+        if (stop == null || !stop.requested()) return;
+        stepHook.stopped(at, samplesTotal, lossSum::item);
+        throw new TrainingStoppedException(at);
     }
 
     private void step(Batches.Batch batch, int rows, Tensor lossSum) {

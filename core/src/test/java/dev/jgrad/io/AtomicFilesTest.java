@@ -37,7 +37,7 @@ class AtomicFilesTest {
             ch.write(java.nio.ByteBuffer.wrap(new byte[] {9, 9, 9}));
             throw new IOException("disk full");
         }));
-        assertEquals("disk full", e.getMessage());
+        assertEquals(f + ": cannot write: disk full", e.getMessage(), "the message names the file and the reason");
         assertArrayEquals(new byte[] {7}, Files.readAllBytes(f));
         try (var files = Files.list(dir)) {
             assertEquals(List.of(f), files.toList());

@@ -62,7 +62,8 @@ class SafetensorsTest {
         long n = b.getLong();
         assertEquals(0, n % 8);
         String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
-        assertEquals("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", header.strip());
+        // dd54c4ab: CRC32C of 00 00 80 3f (1.0f), computed independently with the bitwise Castagnoli polynomial
+        assertEquals("{\"__metadata__\":{\"jgrad.crc32c.w\":\"dd54c4ab\"},\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", header.strip());
         assertEquals(1f, b.position(8 + (int) n).getFloat());
     }
 
