@@ -49,6 +49,7 @@ final class Interrupts implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = 0; i < signals.size(); i++) Signal.handle(signals.get(i), previous.get(i));
+        // a handler the JVM installed natively comes back as null: the system default then (end the process)
+        for (int i = 0; i < signals.size(); i++) Signal.handle(signals.get(i), previous.get(i) != null ? previous.get(i) : SignalHandler.SIG_DFL);
     }
 }
