@@ -9,6 +9,9 @@ package dev.jgrad.train;
 public final class StopSignal {
     private volatile boolean requested;
 
+    /** A signal not yet raised. */
+    public StopSignal() {}
+
     /** Asks training to stop after the step in progress; safe from any thread, and idempotent. */
     public void request() {
         requested = true;
