@@ -23,7 +23,13 @@ public final class DataFingerprint {
 
     private DataFingerprint() {}
 
-    /** The fingerprint of a file or folder, e.g. {@code "v1:2a4f..."}; null for a data spec that is no path (the built-in sets). */
+    /**
+     * The fingerprint of the data a spec names.
+     *
+     * @param spec a data spec, as {@link Datasets#load(String)} takes
+     * @return e.g. {@code "v1:2a4f..."} for a file or folder; null for a built-in set ({@code digits}, {@code fashion-mnist})
+     * @throws DataFormatException when the file or folder cannot be read
+     */
     public static String of(String spec) throws DataFormatException {
         String name = spec == null ? "" : spec.strip();
         if (name.isEmpty() || name.equals(Datasets.DIGITS) || name.equals(Datasets.FASHION_MNIST)) return null;

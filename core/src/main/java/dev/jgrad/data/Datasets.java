@@ -51,6 +51,11 @@ public final class Datasets {
      * Loads what {@code spec} names with class labels and {@code classes} classes: every label must be below
      * it. With 0 the count is the largest training label + 1, and classes without an example below it are
      * a {@link LabelGapException} naming where the largest label is (see {@link Labels#classes}).
+     *
+     * @param spec    as {@link #load(String)} takes
+     * @param classes the class count, or 0 to infer it
+     * @return the training and test sets
+     * @throws DataFormatException when the data cannot be read, or its labels do not fit the class count
      */
     public static Split load(String spec, int classes) throws DataFormatException {
         return load(spec, CsvFormat.LABEL_LAST, classes);
@@ -59,6 +64,12 @@ public final class Datasets {
     /**
      * {@link #load(String, CsvFormat)}, and for class targets the class count checked as
      * {@link #load(String, int)} says.
+     *
+     * @param spec    as {@link #load(String)} takes
+     * @param csv     how a CSV file's columns are laid out
+     * @param classes the class count, or 0 to infer it (class targets only)
+     * @return the training and test sets
+     * @throws DataFormatException when the data cannot be read, or its labels do not fit the class count
      */
     public static Split load(String spec, CsvFormat csv, int classes) throws DataFormatException {
         if (classes < 0) throw new IllegalArgumentException("classes must be 0 (inferred) or positive, got " + classes);

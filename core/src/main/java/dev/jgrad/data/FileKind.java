@@ -11,7 +11,12 @@ import java.nio.file.Path;
 public final class FileKind {
     private FileKind() {}
 
-    /** "a regular file", "a folder", "a FIFO (named pipe)", "a character device", ..., or "missing". */
+    /**
+     * What a path is.
+     *
+     * @param path the path (links are followed)
+     * @return "a regular file", "a folder", "a FIFO (named pipe)", "a character device", ..., or "missing"
+     */
     public static String of(Path path) {
         if (!Files.exists(path)) return "missing";
         if (Files.isRegularFile(path)) return "a regular file";
@@ -30,7 +35,12 @@ public final class FileKind {
         }
     }
 
-    /** Throws a {@link DataFormatException} unless {@code path} is a regular file (following links). */
+    /**
+     * Requires a regular file.
+     *
+     * @param path the path (links are followed)
+     * @throws DataFormatException naming the path and what it is instead, when it is not a regular file
+     */
     public static void requireRegularFile(Path path) throws DataFormatException {
         if (Files.isRegularFile(path)) return;
         String kind = of(path);

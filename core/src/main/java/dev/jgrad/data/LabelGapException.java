@@ -9,12 +9,22 @@ package dev.jgrad.data;
 public class LabelGapException extends DataFormatException {
     private final int suggestedClasses;
 
+    /**
+     * A gap in the labels.
+     *
+     * @param message          the one-line message naming the data, where the largest label is, and the gap
+     * @param suggestedClasses the largest label + 1
+     */
     public LabelGapException(String message, int suggestedClasses) {
         super(message);
         this.suggestedClasses = suggestedClasses;
     }
 
-    /** The class count the labels would give (largest label + 1), to state explicitly if it is right. */
+    /**
+     * The class count the labels would give, to state explicitly if it is right.
+     *
+     * @return the largest label + 1
+     */
     public int suggestedClasses() {
         return suggestedClasses;
     }

@@ -11,8 +11,13 @@ public final class Labels {
      * as the largest label + 1, and throws {@link LabelGapException} when a class below the largest label has
      * no example, naming where the largest label is.
      *
-     * @param source names the data in messages
-     * @param where  names example {@code i} in messages ("line 12", "item 3")
+     * @param labels   the class labels
+     * @param declared the class count, or 0 to infer it
+     * @param source   names the data in messages
+     * @param where    names example {@code i} in messages ("line 12", "item 3")
+     * @return the class count
+     * @throws DataFormatException when a label is not below the declared count, or (a {@link LabelGapException})
+     *                             the inferred count leaves classes without an example
      */
     public static int classes(int[] labels, int declared, String source, IntFunction<String> where) throws DataFormatException {
         if (declared > 0) {
