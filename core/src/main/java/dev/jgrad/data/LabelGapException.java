@@ -7,6 +7,7 @@ package dev.jgrad.data;
  * {@link #suggestedClasses()} classes and the caller says so by giving the class count explicitly.
  */
 public class LabelGapException extends DataFormatException {
+    /** The largest label + 1. */
     private final int suggestedClasses;
 
     /**
