@@ -84,6 +84,16 @@ public final class DirectoryLock implements AutoCloseable {
             }
             if (lock == null) {
                 String owner = read(ch);
+                // the owner locks its file before it writes itself into it: give it a moment
+                for (int wait = 0; owner.isEmpty() && wait < 25; wait++) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                    owner = read(ch);
+                }
                 ch.close();
                 throw new LockedException(dir, owner.isEmpty() ? "its lock file " + file + " is held" : owner);
             }
