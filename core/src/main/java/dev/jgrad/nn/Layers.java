@@ -44,24 +44,42 @@ public final class Layers {
 
     private Layers() {}
 
-    /** Every registered layer, in the order help texts list them. */
+    /**
+     * Every registered layer, in the order help texts list them.
+     *
+     * @return the layer types, unmodifiable
+     */
     public static List<LayerType> all() {
         return ALL;
     }
 
-    /** The layer written {@code name} (or one of its aliases; case ignored), or null. */
+    /**
+     * The layer written {@code name} in a description.
+     *
+     * @param name the layer's name or one of its aliases; case and surrounding spaces ignored; not null
+     * @return the layer type, or null when no layer has that name
+     */
     public static LayerType named(String name) {
         String n = name.strip().toLowerCase(Locale.ROOT);
         for (LayerType t : ALL) if (t.isNamed(n)) return t;
         return null;
     }
 
-    /** The names of every layer, for messages: "conv, maxpool, ... or softmax". */
+    /**
+     * The names of every layer, for messages.
+     *
+     * @return the names joined as {@code conv, maxpool, ... or softmax} (aliases left out)
+     */
     public static String names() {
         return join(ALL.stream().map(LayerType::name).toList());
     }
 
-    /** The activation layers: what {@link Activation#named} accepts, and an {@code mlp:} network may use between its layers. */
+    /**
+     * The activation layers: what {@link Activation#named} accepts, and an {@code mlp:} network may use
+     * between its layers.
+     *
+     * @return a new list of the activation layer types, in registration order
+     */
     public static List<LayerType> activations() {
         List<LayerType> out = new ArrayList<>();
         for (LayerType t : ALL) if (t.builder() instanceof ActivationBuilder) out.add(t);
@@ -74,7 +92,11 @@ public final class Layers {
         return t != null && t.builder() instanceof ActivationBuilder b ? b.plain().get() : null;
     }
 
-    /** One line per layer, its usage and doc aligned, for help texts. */
+    /**
+     * One line per layer, its usage and doc aligned, for help texts.
+     *
+     * @return the lines, each indented by two spaces, ending in a newline, with the aliases in parentheses
+     */
     public static String help() {
         int width = ALL.stream().mapToInt(t -> t.usage().length()).max().orElse(0);
         StringBuilder s = new StringBuilder();

@@ -21,7 +21,14 @@ import java.util.Locale;
  * and text of the bad layer, with the description and a caret under it.
  */
 public final class ModelSpec {
-    /** One parsed layer: its name, arguments as written, and where it starts in the description. */
+    /**
+     * One parsed layer: its name, arguments as written, and where it starts in the description.
+     *
+     * @param name     the layer's name, lower case, as written (possibly an alias)
+     * @param args     the arguments inside the parentheses, stripped of spaces; empty when none were given
+     * @param position the 0-based character offset of the layer's text in the description
+     * @param text     the layer's text as written, e.g. {@code conv(32,3)}
+     */
     public record Layer(String name, List<String> args, int position, String text) {}
 
     private final String description;
@@ -39,6 +46,14 @@ public final class ModelSpec {
     /**
      * Parses {@code description}; {@code activation} (e.g. {@code relu}; null means relu) is the activation
      * of the {@code mlp:} form and is ignored by the layer form, which names its activations.
+     *
+     * @param description the model description, e.g. {@code mlp:512,256} or {@code conv(32,3)-relu-flatten-dense(10)};
+     *                    surrounding spaces are ignored
+     * @param activation  the activation between the layers of an {@code mlp:} network, by the name
+     *                    {@link Activation#named} takes; null or blank means relu
+     * @return the parsed description, ready to {@link #build}
+     * @throws IllegalArgumentException when the description is null, blank or invalid (the message points at
+     *                                  the bad layer), or the activation is unknown
      */
     public static ModelSpec parse(String description, String activation) {
         if (description == null || description.isBlank()) throw new IllegalArgumentException("empty model description");
@@ -118,16 +133,29 @@ public final class ModelSpec {
         if (n > 0 && l.args.stream().anyMatch(String::isEmpty)) throw error(d, l.position, l.text, "empty argument");
     }
 
+    /**
+     * The description as parsed.
+     *
+     * @return the description, stripped of surrounding spaces
+     */
     public String description() {
         return description;
     }
 
-    /** The parsed layers of the layer form (empty for {@code mlp:}). */
+    /**
+     * The parsed layers of the layer form.
+     *
+     * @return the layers in order, unmodifiable (empty for the {@code mlp:} form)
+     */
     public List<Layer> layers() {
         return layers;
     }
 
-    /** Whether the network starts with convolutions or pooling, so it wants images [channels, height, width]. */
+    /**
+     * Whether the network starts with convolutions or pooling, so it wants images [channels, height, width].
+     *
+     * @return true when an image layer comes before any dense or flatten layer; false for the {@code mlp:} form
+     */
     public boolean wantsImages() {
         for (Layer l : layers) {
             LayerType.Input in = Layers.named(l.name).input();
@@ -142,6 +170,11 @@ public final class ModelSpec {
      * that starts with dense layers; for one that starts with convolutions, a square image, single-channel
      * when {@code features} is a square (Fashion-MNIST's 784 = 1x28x28, digits' 64 = 1x8x8), else RGB
      * (3 x s x s) when that fits.
+     *
+     * @param features the number of values in one row of the data, at least 1
+     * @return {@code [features]}, or {@code [channels, side, side]} for a network that wants images
+     * @throws IllegalArgumentException when {@code features} is below 1, or the network wants images and
+     *                                  {@code features} is neither s x s nor 3 x s x s
      */
     public int[] inputShapeFor(int features) {
         if (features < 1) throw new IllegalArgumentException("the data must have at least one feature, got " + features);
@@ -161,6 +194,14 @@ public final class ModelSpec {
      * for flat data) and {@code classes} outputs. The network takes the data's flat rows [batch,
      * features]: a network that starts with convolutions begins with an {@link Unflatten} to the image shape.
      * Its parameters are not placed yet: call {@code to(device, seed)}.
+     *
+     * @param inputShape the shape of one example: [features] or [channels, height, width], each at least 1
+     *                   (usually {@link #inputShapeFor}'s answer)
+     * @param classes    the number of outputs the network must end with, at least 1
+     * @return the network, its parameters not placed
+     * @throws IllegalArgumentException when {@code inputShape} or {@code classes} is invalid, a layer's
+     *                                  arguments or input do not fit, or the network does not end with
+     *                                  {@code classes} flat outputs (the message points at the layer)
      */
     public Sequential build(int[] inputShape, int classes) {
         if (inputShape == null || (inputShape.length != 1 && inputShape.length != 3) || Arrays.stream(inputShape).anyMatch(v -> v < 1)) {

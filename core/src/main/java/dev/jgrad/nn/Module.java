@@ -51,18 +51,34 @@ public abstract class Module {
         }
     }
 
-    /** The output for a batch. */
+    /**
+     * Runs this module on a batch: its computation on {@code x} with its current parameters, recorded for
+     * backpropagation when gradients are enabled. The parameters must have been placed with
+     * {@link #to(Device, long)} first.
+     *
+     * @param x the input batch, batch dimension first ({@code [batch, features]} or
+     *          {@code [batch, channels, height, width]}, as the module expects); not null
+     * @return the output batch, batch dimension first, on {@code x}'s device
+     */
     public abstract Tensor forward(Tensor x);
 
-    /** A one-line description, as the CLI prints it. */
+    /**
+     * A one-line description of this module and its sizes, as the CLI prints it and error messages name it.
+     *
+     * @return the description, e.g. {@code linear(784->128)}
+     */
     public abstract String describe();
 
     /**
      * Makes {@code child} part of this module under {@code name}: it is placed, saved, loaded and switched
      * between training and evaluation with this module, in registration order.
      *
-     * @param name a state-name segment: letters, digits and underscores, unique within this module
+     * @param <M>   the child's type, kept so the returned child can be stored in a field of that type
+     * @param name  a state-name segment: letters, digits and underscores, unique within this module
+     * @param child the module to add; not null and not this module
      * @return {@code child}, so a field can be declared and registered in one line
+     * @throws IllegalArgumentException when {@code child} is null or this module, or {@code name} is not a
+     *                                  valid segment or is already used by a tensor or child of this module
      */
     protected final <M extends Module> M register(String name, M child) {
         if (child == null) throw new IllegalArgumentException("register(\"" + name + "\", null): the child module is null");
@@ -77,7 +93,11 @@ public abstract class Module {
      * {@link #to(Device, long)}, filled by {@code init}, and returned by {@link #parameters()} and
      * {@link #stateDict()}. Read it with {@link #tensor(String)}.
      *
-     * @param shape its dimensions, each at least 1
+     * @param name  its state-name segment: letters, digits and underscores, unique within this module
+     * @param shape its dimensions, each at least 1 (the array is copied)
+     * @param init  how its values are drawn when the module is placed; not null
+     * @throws IllegalArgumentException when {@code init} or {@code shape} is null, a dimension is below 1, or
+     *                                  {@code name} is not a valid segment or is already used in this module
      */
     protected final void registerParameter(String name, int[] shape, Initializer init) {
         declare(name, shape, true, init);
@@ -85,7 +105,14 @@ public abstract class Module {
 
     /**
      * Declares a persistent tensor that is not trained (PyTorch's buffers, such as batch norm's running
-     * mean): saved and loaded with the parameters, never returned by {@link #parameters()}.
+     * mean): saved and loaded with the parameters, never returned by {@link #parameters()}, and created
+     * without a gradient. Read it with {@link #tensor(String)}.
+     *
+     * @param name  its state-name segment: letters, digits and underscores, unique within this module
+     * @param shape its dimensions, each at least 1 (the array is copied)
+     * @param init  how its values are drawn when the module is placed; not null
+     * @throws IllegalArgumentException when {@code init} or {@code shape} is null, a dimension is below 1, or
+     *                                  {@code name} is not a valid segment or is already used in this module
      */
     protected final void registerBuffer(String name, int[] shape, Initializer init) {
         declare(name, shape, false, init);
@@ -109,7 +136,15 @@ public abstract class Module {
         }
     }
 
-    /** A tensor declared by this module, as placed by {@link #to}. */
+    /**
+     * A tensor declared by this module (not by a child), as placed by {@link #to}; subclasses read their
+     * parameters with it in {@link #forward}.
+     *
+     * @param name the name given to {@link #registerParameter} or {@link #registerBuffer}
+     * @return the placed tensor (owned by this module: do not close it)
+     * @throws IllegalArgumentException when this module declares no tensor of that name
+     * @throws IllegalStateException    when the module has not been placed with {@link #to(Device, long)} yet
+     */
     protected final Tensor tensor(String name) {
         Declared d = own.get(name);
         if (d == null) throw new IllegalArgumentException(describeSafely() + " declares no tensor named '" + name + "'");
@@ -117,12 +152,27 @@ public abstract class Module {
         return d.tensor;
     }
 
-    /** The registered child modules by name, in registration order (read-only). */
+    /**
+     * The registered child modules by name, in registration order.
+     *
+     * @return a read-only view of the children, keyed by their registered names (empty for a plain layer)
+     */
     public final Map<String, Module> children() {
         return Collections.unmodifiableMap(children);
     }
 
-    /** Creates (or re-creates) the parameters on {@code device}, initialised from {@code seed}. */
+    /**
+     * Creates (or re-creates) the parameters and buffers of this module and its children on {@code device},
+     * initialised from {@code seed} on the host in declaration order. Tensors placed before are closed, so
+     * an optimizer made before must be made again.
+     *
+     * @param device where the tensors live; not null
+     * @param seed   the seed of the initialisers' random stream: the same seed gives the same initial values
+     *               on every backend
+     * @return this module, for chaining
+     * @throws IllegalArgumentException when {@code device} is null
+     * @throws DeviceOutOfMemoryException when the Java heap cannot hold a tensor's initial values
+     */
     public final Module to(Device device, long seed) {
         if (device == null) throw new IllegalArgumentException("to(device, seed): the device is null");
         place(device, new SplittableRandom(seed));
@@ -132,7 +182,12 @@ public abstract class Module {
     /**
      * Moves the parameters and buffers onto {@code device}, keeping their values (the old tensors are
      * closed, so an optimizer made before the move must be made again). A module whose parameters do not
-     * exist yet gets them as {@code to(device, 0)} creates them.
+     * exist yet gets them as {@code to(device, 0)} creates them. Tensors already on {@code device} are kept
+     * as they are.
+     *
+     * @param device where the tensors are to live; not null
+     * @return this module, for chaining
+     * @throws IllegalArgumentException when {@code device} is null
      */
     public final Module to(Device device) {
         if (device == null) throw new IllegalArgumentException("to(device): the device is null");
@@ -171,6 +226,10 @@ public abstract class Module {
      * The parameters (and persistent buffers) by PyTorch {@code state_dict} name: this module's own in
      * declaration order, then each child's under its name ({@code weight}, {@code bias}, and in a
      * {@link Sequential} {@code 0.weight}, {@code 0.bias}, ...).
+     *
+     * @return a new map from state name to the module's own tensors (not copies: writing into them changes
+     *         the module)
+     * @throws IllegalStateException when the module has not been placed with {@link #to(Device, long)} yet
      */
     public final Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -189,6 +248,8 @@ public abstract class Module {
     /**
      * The names and shapes {@link #stateDict()} will have, known before the module is placed (so a file
      * can be checked against a model before any memory is allocated for it).
+     *
+     * @return a new map from state name to a copy of that tensor's dimensions, in {@link #stateDict()} order
      */
     public final Map<String, int[]> stateShapes() {
         Map<String, int[]> out = new LinkedHashMap<>();
@@ -206,6 +267,10 @@ public abstract class Module {
      * module's tensors, as PyTorch's {@code load_state_dict(strict=True)}: the names must be exactly those
      * of {@link #stateDict()} and the shapes equal, else nothing is copied and the message lists the
      * missing, unexpected and mis-shaped names.
+     *
+     * @param state the values by state name; not null. The tensors are only read, never kept or closed
+     * @throws IllegalArgumentException when a name is missing or unexpected, or a shape differs
+     * @throws IllegalStateException    when this module has not been placed with {@link #to(Device, long)} yet
      */
     public final void loadStateDict(Map<String, Tensor> state) {
         Map<String, Tensor> target = stateDict();
@@ -225,6 +290,9 @@ public abstract class Module {
     /**
      * Integer state beside the tensors of {@link #stateDict()} (a dropout layer's position in its random
      * stream), by state_dict-style name, so that a checkpoint can resume the run exactly.
+     *
+     * @return a new map from counter name (e.g. {@code 3.seed}, {@code 3.offset}) to its value; empty when
+     *         no layer keeps counters
      */
     public final Map<String, Long> counters() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -232,7 +300,14 @@ public abstract class Module {
         return out;
     }
 
-    /** Restores what {@link #counters()} returned; a missing or unknown name is an error. */
+    /**
+     * Restores what {@link #counters()} returned, e.g. when a checkpoint is loaded, so that dropout masks
+     * continue where the saved run left off.
+     *
+     * @param counters the counters by name, as {@link #counters()} returned them; not null, not modified
+     * @throws IllegalArgumentException when a counter this module needs is missing (or negative), or a name
+     *                                  belongs to no counter of this module
+     */
     public final void restoreCounters(Map<String, Long> counters) {
         Map<String, Long> left = new LinkedHashMap<>(counters);
         takeCounters("", left);
@@ -249,14 +324,24 @@ public abstract class Module {
         for (Map.Entry<String, Module> e : children.entrySet()) e.getValue().takeCounters(prefix + e.getKey() + ".", in);
     }
 
-    /** The tensors an optimizer updates, in {@link #stateDict()} order. */
+    /**
+     * The tensors an optimizer updates, in {@link #stateDict()} order: the parameters, not the buffers.
+     *
+     * @return a new list of the module's own parameter tensors (those that require grad)
+     * @throws IllegalStateException when the module has not been placed with {@link #to(Device, long)} yet
+     */
     public List<Tensor> parameters() {
         List<Tensor> out = new ArrayList<>();
         for (Tensor t : stateDict().values()) if (t.requiresGrad()) out.add(t);
         return out;
     }
 
-    /** The number of trainable values (known before placing). */
+    /**
+     * The number of trainable values, summed over every parameter of this module and its children; known
+     * before placing.
+     *
+     * @return the total element count of the parameters (buffers not counted)
+     */
     public long parameterCount() {
         List<Declared> all = new ArrayList<>();
         collectDeclared(all);
@@ -270,13 +355,22 @@ public abstract class Module {
         return n;
     }
 
-    /** Training mode (the default), for this module and its children: dropout active, batch statistics used. */
+    /**
+     * Training mode (the default), for this module and its children: dropout active, batch statistics used.
+     *
+     * @return this module, for chaining
+     */
     public Module train() {
         setTraining(true);
         return this;
     }
 
-    /** Evaluation mode, for this module and its children. */
+    /**
+     * Evaluation mode, for this module and its children: dropout passes values through and batch norm uses
+     * its running statistics.
+     *
+     * @return this module, for chaining
+     */
     public Module eval() {
         setTraining(false);
         return this;
@@ -287,12 +381,21 @@ public abstract class Module {
         for (Module m : children.values()) m.setTraining(on);
     }
 
-    /** Whether {@link #train()} (rather than {@link #eval()}) was called last. */
+    /**
+     * Whether the module is in training mode.
+     *
+     * @return true when {@link #train()} (or neither) rather than {@link #eval()} was called last
+     */
     public boolean isTraining() {
         return training;
     }
 
-    /** Zeroes (forgets) every parameter's gradient. */
+    /**
+     * Zeroes (forgets) every parameter's gradient, so that the next backward pass writes fresh gradients
+     * instead of adding to these.
+     *
+     * @throws IllegalStateException when the module has not been placed with {@link #to(Device, long)} yet
+     */
     public void zeroGrad() {
         for (Tensor t : parameters()) t.zeroGrad();
     }

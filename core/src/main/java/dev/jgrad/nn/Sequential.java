@@ -18,10 +18,26 @@ import java.util.stream.Collectors;
 public final class Sequential extends Module {
     private final List<Module> layers;
 
+    /**
+     * Chains {@code layers}, registering each under its index and choosing the initialiser of each weighted
+     * layer that has none from the activation that follows it.
+     *
+     * @param layers the layers in order, at least one; not null
+     * @throws IllegalArgumentException when no layer is given
+     * @throws NullPointerException     when the array or a layer is null
+     */
     public Sequential(Module... layers) {
         this(List.of(layers));
     }
 
+    /**
+     * Chains {@code layers}, registering each under its index and choosing the initialiser of each weighted
+     * layer that has none from the activation that follows it.
+     *
+     * @param layers the layers in order, at least one (the list is copied); not null
+     * @throws IllegalArgumentException when the list is empty
+     * @throws NullPointerException     when the list or a layer is null
+     */
     public Sequential(List<Module> layers) {
         if (layers.isEmpty()) throw new IllegalArgumentException("Sequential needs at least one layer");
         this.layers = List.copyOf(layers);
@@ -46,6 +62,11 @@ public final class Sequential extends Module {
         return Init.XAVIER_UNIFORM;
     }
 
+    /**
+     * The layers, in the order they run.
+     *
+     * @return the layers, unmodifiable; layer {@code i} is the child registered as {@code "i"}
+     */
     public List<Module> layers() {
         return layers;
     }
