@@ -39,34 +39,57 @@ public final class Device implements AutoCloseable {
      *
      * @param kernels an open backend device, not wrapped before
      * @param config  the options it was opened with
+     * @return the device, owning {@code kernels}
+     * @throws IllegalArgumentException when {@code kernels} or {@code config} is null
      */
     public static Device of(DeviceKernels kernels, DeviceConfig config) {
         if (kernels == null || config == null) throw new IllegalArgumentException("kernels and config must not be null");
         return new Device(kernels, config);
     }
 
-    /** What the device is: the id users type, its name, memory and backend details. */
+    /**
+     * What the device is: the id users type, its name, memory and backend details.
+     *
+     * @return the backend's description, read once when the device was opened; still readable after close
+     */
     public DeviceInfo info() {
         return info;
     }
 
-    /** The options the device was opened with. */
+    /**
+     * The options the device was opened with.
+     *
+     * @return the configuration, fixed for the device's life
+     */
     public DeviceConfig config() {
         return config;
     }
 
-    /** Waits until every kernel enqueued so far has finished (for timing; reading a tensor already waits). */
+    /**
+     * Waits until every kernel enqueued so far has finished (for timing; reading a tensor already waits), then
+     * returns buffers whose last use has completed to the pool.
+     *
+     * @throws IllegalStateException when the device is closed
+     */
     public void synchronize() {
         kernels().synchronize();
         memory.reclaim();
     }
 
-    /** Bytes of device memory held by this device's tensors and its pool of free buffers. */
+    /**
+     * Device memory held by this device's tensors and its pool of free buffers.
+     *
+     * @return the bytes allocated on the device through this object
+     */
     public long allocatedBytes() {
         return 4 * memory.allocatedFloats();
     }
 
-    /** Bytes in free buffers the pool keeps for reuse; {@link #releaseUnusedMemory()} gives them back. */
+    /**
+     * Memory in free buffers the pool keeps for reuse; {@link #releaseUnusedMemory()} gives them back.
+     *
+     * @return the pooled bytes, after reclaiming buffers whose last use has completed
+     */
     public long pooledBytes() {
         memory.reclaim();
         return 4 * memory.pooledFloats();
@@ -77,7 +100,11 @@ public final class Device implements AutoCloseable {
         memory.trim();
     }
 
-    /** Whether {@link #close()} was called. */
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once the device is closed
+     */
     public boolean isClosed() {
         return closed;
     }
@@ -86,6 +113,7 @@ public final class Device implements AutoCloseable {
      * The backend's kernels, for the ops in {@code dev.jgrad.ops} and for backend tests (SPI, not needed
      * by applications).
      *
+     * @return the backend device this object wraps
      * @throws IllegalStateException when the device is closed
      */
     public DeviceKernels kernels() {
@@ -93,7 +121,11 @@ public final class Device implements AutoCloseable {
         return kernels;
     }
 
-    /** The memory pool tensors and ops allocate from (internal, not needed by applications). */
+    /**
+     * The memory pool tensors and ops allocate from (internal, not needed by applications).
+     *
+     * @return the device's pool; it is closed, with all its buffers, by {@link #close()}
+     */
     public DeviceMemory memory() {
         return memory;
     }
@@ -114,6 +146,11 @@ public final class Device implements AutoCloseable {
         return new IllegalStateException("device " + info.id() + " is closed: open a new one with Devices.open");
     }
 
+    /**
+     * A one-line description for logs.
+     *
+     * @return {@code "Device <id> (<name>)"}, with {@code ", closed"} after close
+     */
     @Override
     public String toString() {
         return "Device " + info.id() + " (" + info.name() + ")" + (closed ? ", closed" : "");

@@ -61,7 +61,13 @@ public record DeviceConfig(int threads, boolean tf32, GemmKernel gemmKernel, Str
         /** The TF32 kernel for every product, where {@link #tf32()} allows TF32; elsewhere as AUTO. */
         TF32;
 
-        /** Parses {@code auto}, {@code tiled}, {@code vector} or {@code tf32} (any case). */
+        /**
+         * Parses {@code auto}, {@code tiled}, {@code vector} or {@code tf32} (any case, surrounding blanks ignored).
+         *
+         * @param s the kernel name; must not be null
+         * @return the matching constant
+         * @throws IllegalArgumentException when {@code s} names no kernel; the message lists the valid names
+         */
         public static GemmKernel parse(String s) {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
@@ -71,14 +77,23 @@ public record DeviceConfig(int threads, boolean tf32, GemmKernel gemmKernel, Str
         }
     }
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields and normalises a blank {@code gemmTiling} to null.
+     *
+     * @throws IllegalArgumentException when {@code threads} is negative or {@code gemmKernel} is null
+     */
     public DeviceConfig {
         if (threads < 0) throw new IllegalArgumentException("threads must be 0 (one per processor) or more, got " + threads);
         if (gemmKernel == null) throw new IllegalArgumentException("gemmKernel must not be null (use GemmKernel.AUTO)");
         if (gemmTiling != null && gemmTiling.isBlank()) gemmTiling = null;
     }
 
-    /** The built-in defaults, ignoring system properties and environment variables. */
+    /**
+     * The built-in defaults, ignoring system properties and environment variables: one thread per processor,
+     * no TF32, {@link GemmKernel#AUTO}, no fixed tiling. Use it where the environment must not change results.
+     *
+     * @return the shared built-in configuration
+     */
     public static DeviceConfig standard() {
         return STANDARD;
     }
@@ -86,6 +101,10 @@ public record DeviceConfig(int threads, boolean tf32, GemmKernel gemmKernel, Str
     /**
      * The built-in defaults overridden by the system properties and environment variables in the class
      * comment: what {@link Devices#open(String)} uses. A malformed value is an error naming the property.
+     *
+     * @return the configuration read from the environment of this JVM
+     * @throws IllegalArgumentException when a property or variable is malformed (threads not a number or below
+     *         1, tf32 not {@code true}/{@code false}, an unknown GEMM kernel)
      */
     public static DeviceConfig defaults() {
         return fromLookup(key -> {
@@ -131,34 +150,66 @@ public record DeviceConfig(int threads, boolean tf32, GemmKernel gemmKernel, Str
         return c;
     }
 
-    /** This configuration with {@code threads} CPU threads (0: one per available processor). */
+    /**
+     * This configuration with a different CPU thread count.
+     *
+     * @param threads worker threads for the CPU backend's kernels, 0 or more; 0 means one per available processor
+     * @return a new configuration; this one is unchanged
+     * @throws IllegalArgumentException when {@code threads} is negative
+     */
     public DeviceConfig withThreads(int threads) {
         return new DeviceConfig(threads, tf32, gemmKernel, gemmTiling);
     }
 
-    /** This configuration with TF32 matrix products allowed or not (CUDA only). */
+    /**
+     * This configuration with TF32 matrix products allowed or not. Only the CUDA backend accepts {@code true};
+     * the others reject it when the device is opened.
+     *
+     * @param tf32 whether large matrix products may run on TF32 tensor cores
+     * @return a new configuration; this one is unchanged
+     */
     public DeviceConfig withTf32(boolean tf32) {
         return new DeviceConfig(threads, tf32, gemmKernel, gemmTiling);
     }
 
-    /** This configuration with the GEMM kernel chosen by {@code gemmKernel}. */
+    /**
+     * This configuration with a different way of choosing the GPU matrix-product kernel (ignored on the CPU).
+     *
+     * @param gemmKernel how GPU backends choose the kernel; must not be null
+     * @return a new configuration; this one is unchanged
+     * @throws IllegalArgumentException when {@code gemmKernel} is null
+     */
     public DeviceConfig withGemmKernel(GemmKernel gemmKernel) {
         return new DeviceConfig(threads, tf32, gemmKernel, gemmTiling);
     }
 
-    /** This configuration with the OpenCL GEMM tiling fixed to {@code "tileM,tileN,tileK,wptM,wptN"}, or null for automatic. */
+    /**
+     * This configuration with the OpenCL GEMM tiling fixed, for tuning on a new device (ignored by other backends).
+     * The string is only checked by the OpenCL backend, when the device is opened.
+     *
+     * @param gemmTiling five comma-separated integers {@code "tileM,tileN,tileK,wptM,wptN"}, or null (or blank)
+     *                   to let the device choose
+     * @return a new configuration; this one is unchanged
+     */
     public DeviceConfig withGemmTiling(String gemmTiling) {
         return new DeviceConfig(threads, tf32, gemmKernel, gemmTiling);
     }
 
-    /** {@link #threads()} resolved: the given count, or the available processors when it is 0. */
+    /**
+     * {@link #threads()} resolved to an actual count.
+     *
+     * @return {@link #threads()} when positive, else {@link Runtime#availableProcessors()}
+     */
     public int threadsOrProcessors() {
         return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     }
 
     /**
      * The error a backend throws for {@code tf32} on a device that cannot do it: one line naming the device
-     * and the fix in API terms.
+     * and the fix in API terms. It is returned, not thrown, so that the backend throws it where it checks.
+     *
+     * @param deviceId the id of the device being opened, as in {@link DeviceInfo#id()}
+     * @return the exception to throw
      */
     public IllegalArgumentException tf32Unsupported(String deviceId) {
         return new IllegalArgumentException("TF32 is a CUDA option but the device is '" + deviceId

@@ -21,16 +21,56 @@ import dev.jgrad.tensor.Tensor;
 public final class Conv {
     private Conv() {}
 
-    /** Output size along one axis: (in + 2*pad - k)/stride + 1. */
+    /**
+     * Output size of a convolution or pooling window along one axis: {@code (in + 2*pad - k)/stride + 1},
+     * rounding down (windows that would run past the padded input are dropped).
+     *
+     * @param in     the input size along the axis
+     * @param k      the kernel (window) size along the axis
+     * @param stride the step between windows; at least 1
+     * @param pad    the zero padding on each side; 0 or more
+     * @return the number of output positions; meaningless (0 or less) when the window does not fit
+     */
     public static int outputSize(int in, int k, int stride, int pad) {
         return (in + 2 * pad - k) / stride + 1;
     }
 
+    /**
+     * 2-D convolution with no activation: y[n, f, oh, ow] is the sum over channels and kernel positions of
+     * the padded input times the weight, plus the bias; oh and ow are given by {@link #outputSize}. Records the
+     * graph when gradients are on for any of x, w or b.
+     *
+     * @param x        the input [n, c, h, w]: batch, channels, height, width
+     * @param w        the weight [f, c, kh, kw]: filters, channels (as in {@code x}), kernel height and width
+     * @param b        the bias [f], one per filter, or null for none
+     * @param stride   the step between patches, the same along height and width; at least 1
+     * @param pad      zero rows and columns added on each side of the input, the same along height and width;
+     *                 0 or more, and the padded input must be at least as large as the kernel
+     * @return the output [n, f, oh, ow] on x's device
+     * @throws IllegalArgumentException when the shapes do not match (x and w not rank 4, channels differ, bias
+     *         not [f]), {@code stride < 1}, {@code pad < 0}, or the kernel does not fit the padded input
+     */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int stride, int pad) {
         return conv2d(x, w, b, stride, pad, UnaryOp.IDENTITY, 0f);
     }
 
-    /** act(conv2d(x, w, b)), fused when act's derivative follows from its output. */
+    /**
+     * {@code act(conv2d(x, w, b))}: the convolution followed by an activation, fused into the same kernel when
+     * the activation's derivative follows from its output (ReLU, ...); other activations run as a separate
+     * elementwise op on the convolution's output.
+     *
+     * @param x        the input [n, c, h, w]: batch, channels, height, width
+     * @param w        the weight [f, c, kh, kw]: filters, channels (as in {@code x}), kernel height and width
+     * @param b        the bias [f], one per filter, or null for none
+     * @param stride   the step between patches, the same along height and width; at least 1
+     * @param pad      zero rows and columns added on each side of the input, the same along height and width;
+     *                 0 or more, and the padded input must be at least as large as the kernel
+     * @param act      the activation applied to every output element; {@link UnaryOp#IDENTITY} for none
+     * @param actParam the activation's parameter (such as a leaky ReLU's slope); ignored by activations without one
+     * @return the activated output [n, f, oh, ow] on x's device
+     * @throws IllegalArgumentException when the shapes do not match (x and w not rank 4, channels differ, bias
+     *         not [f]), {@code stride < 1}, {@code pad < 0}, or the kernel does not fit the padded input
+     */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int stride, int pad, UnaryOp act, float actParam) {
         if (!Activations.derivativeFromOutput(act, actParam)) {
             return Elementwise.unary(act, actParam, conv2d(x, w, b, stride, pad, UnaryOp.IDENTITY, 0f));

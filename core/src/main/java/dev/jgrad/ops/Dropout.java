@@ -16,6 +16,18 @@ import dev.jgrad.tensor.Tensor;
 public final class Dropout {
     private Dropout() {}
 
+    /**
+     * Applies inverted dropout to every element of {@code x} (for training; at evaluation simply do not call it).
+     * Records the graph when gradients are on for {@code x}: the gradient is the output gradient times the mask.
+     *
+     * @param x      the input, of any shape
+     * @param p      the probability of zeroing each element, in {@code [0, 1)}; 0 keeps every element
+     * @param seed   the Philox key choosing the mask
+     * @param offset the position in the seed's stream of the first element, so successive calls with one seed
+     *               (advancing the offset by the elements used) draw independent masks
+     * @return a new tensor of x's shape on x's device
+     * @throws IllegalArgumentException when {@code p} is not in {@code [0, 1)} (NaN included)
+     */
     public static Tensor dropout(Tensor x, float p, long seed, long offset) {
         if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         Device d = x.device();
@@ -26,7 +38,17 @@ public final class Dropout {
         return y;
     }
 
-    /** The mask {@link #dropout} applies for these arguments (1/(1-p) where kept, 0 where dropped): for tests and tools. */
+    /**
+     * The mask {@link #dropout} applies for these arguments (1/(1-p) where kept, 0 where dropped): for tests
+     * and tools that check masks agree across backends.
+     *
+     * @param d      the device whose dropout kernel draws the mask
+     * @param n      the number of elements, 0 or more
+     * @param p      the probability of dropping each element, in {@code [0, 1)} (not checked here)
+     * @param seed   the Philox key, as for {@link #dropout}
+     * @param offset the position in the seed's stream of the first element, as for {@link #dropout}
+     * @return a new host array of {@code n} mask values
+     */
     public static float[] mask(Device d, int n, float p, long seed, long offset) {
         DeviceMemory pool = d.memory();
         Buffer x = pool.take(n), m = pool.take(n), y = pool.take(n);

@@ -15,6 +15,15 @@ import java.util.Arrays;
 public final class Elementwise {
     private Elementwise() {}
 
+    /**
+     * Applies a function to every element (ReLU, sigmoid, exp, ...). Records the graph when gradients are on
+     * for {@code x}.
+     *
+     * @param op    the function
+     * @param param the function's parameter (such as a leaky ReLU's slope); ignored by functions without one
+     * @param x     the input, of any shape
+     * @return a new tensor of x's shape on x's device
+     */
     public static Tensor unary(UnaryOp op, float param, Tensor x) {
         Device d = x.device();
         Tensor y = Tensor.result(d, x.shape(), Tensor.recording(x) ? new UnaryBackward(op, param, x) : null);
@@ -46,22 +55,73 @@ public final class Elementwise {
         }
     }
 
+    /**
+     * Elementwise {@code a + b}, with broadcasting as for {@link #binary}.
+     *
+     * @param a the left operand
+     * @param b the right operand, on a's device
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException when the tensors are on different devices or the shapes do not broadcast
+     * @throws UnsupportedOperationException when an operand's non-1 axes are not consecutive, see {@link #binary}
+     */
     public static Tensor add(Tensor a, Tensor b) {
         return binary(BinaryOp.ADD, a, b);
     }
 
+    /**
+     * Elementwise {@code a - b}, with broadcasting as for {@link #binary}.
+     *
+     * @param a the left operand
+     * @param b the right operand, on a's device
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException when the tensors are on different devices or the shapes do not broadcast
+     * @throws UnsupportedOperationException when an operand's non-1 axes are not consecutive, see {@link #binary}
+     */
     public static Tensor sub(Tensor a, Tensor b) {
         return binary(BinaryOp.SUB, a, b);
     }
 
+    /**
+     * Elementwise {@code a * b}, with broadcasting as for {@link #binary}.
+     *
+     * @param a the left operand
+     * @param b the right operand, on a's device
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException when the tensors are on different devices or the shapes do not broadcast
+     * @throws UnsupportedOperationException when an operand's non-1 axes are not consecutive, see {@link #binary}
+     */
     public static Tensor mul(Tensor a, Tensor b) {
         return binary(BinaryOp.MUL, a, b);
     }
 
+    /**
+     * Elementwise {@code a / b}, with broadcasting as for {@link #binary}; division by zero gives IEEE
+     * infinities or NaN.
+     *
+     * @param a the dividend
+     * @param b the divisor, on a's device
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException when the tensors are on different devices or the shapes do not broadcast
+     * @throws UnsupportedOperationException when an operand's non-1 axes are not consecutive, see {@link #binary}
+     */
     public static Tensor div(Tensor a, Tensor b) {
         return binary(BinaryOp.DIV, a, b);
     }
 
+    /**
+     * Applies a two-operand function elementwise with NumPy-style broadcasting: shapes are right-aligned and
+     * each pair of dimensions must be equal or one of them 1. Each operand's dimensions other than 1 must be
+     * consecutive once aligned and match the broadcast shape there: a bias [f] against [n, f] or [c, 1, 1]
+     * against [n, c, h, w] works, [c, 1, w] against [n, c, h, w] does not. Records the graph when
+     * gradients are on for either operand; gradients of broadcast operands are summed over the broadcast axes.
+     *
+     * @param op the function: add, subtract, multiply or divide
+     * @param a  the left operand
+     * @param b  the right operand, on a's device
+     * @return a new tensor of the broadcast shape on the operands' device
+     * @throws IllegalArgumentException      when the tensors are on different devices or the shapes do not broadcast
+     * @throws UnsupportedOperationException when an operand's non-1 axes are not consecutive in the broadcast shape
+     */
     public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         if (a.device() != b.device()) {
             throw new IllegalArgumentException(op + ": tensors are on different devices (" + a.device().info().id()

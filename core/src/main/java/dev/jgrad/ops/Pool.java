@@ -8,6 +8,18 @@ import dev.jgrad.tensor.Tensor;
 public final class Pool {
     private Pool() {}
 
+    /**
+     * Max pooling: each output is the largest input in its {@code k x k} window, per channel. Records the graph when gradients are on for {@code x}; the gradient goes to the position of each
+     * window's maximum.
+     *
+     * @param x      the input [n, c, h, w]: batch, channels, height, width
+     * @param k      the window's size, the same along height and width; at least 1
+     * @param stride the step between windows along both axes; at least 1
+     * @param pad    the padding on each side along both axes, from 0 to {@code k/2}
+     * @return a new tensor [n, c, oh, ow] on x's device, oh and ow as {@link Conv#outputSize} gives them
+     * @throws IllegalArgumentException when x is not rank 4, the sizes are out of range, or the window does not
+     *         fit the padded input
+     */
     public static Tensor maxPool2d(Tensor x, int k, int stride, int pad) {
         int[] out = outputShape("maxPool2d", x, k, stride, pad);
         Device d = x.device();
@@ -19,6 +31,18 @@ public final class Pool {
         return y;
     }
 
+    /**
+     * Average pooling: each output is the mean of the inputs in its {@code k x k} window, per channel. Records
+     * the graph when gradients are on for {@code x}.
+     *
+     * @param x      the input [n, c, h, w]: batch, channels, height, width
+     * @param k      the window's size, the same along height and width; at least 1
+     * @param stride the step between windows along both axes; at least 1
+     * @param pad    the padding on each side along both axes, from 0 to {@code k/2}
+     * @return a new tensor [n, c, oh, ow] on x's device, oh and ow as {@link Conv#outputSize} gives them
+     * @throws IllegalArgumentException when x is not rank 4, the sizes are out of range, or the window does not
+     *         fit the padded input
+     */
     public static Tensor avgPool2d(Tensor x, int k, int stride, int pad) {
         int[] out = outputShape("avgPool2d", x, k, stride, pad);
         Device d = x.device();

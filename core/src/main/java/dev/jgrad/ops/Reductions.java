@@ -8,18 +8,48 @@ import dev.jgrad.tensor.Tensor;
 public final class Reductions {
     private Reductions() {}
 
+    /**
+     * The sum of every element. Records the graph when gradients are on for {@code x}.
+     *
+     * @param x the input, of any shape
+     * @return a scalar tensor (shape []) on x's device
+     */
     public static Tensor sum(Tensor x) {
         return reduce(x, 1, x.size(), 1, new int[0], 1f);
     }
 
+    /**
+     * The mean of every element. Records the graph when gradients are on for {@code x}.
+     *
+     * @param x the input, of any shape; an empty tensor gives NaN
+     * @return a scalar tensor (shape []) on x's device
+     */
     public static Tensor mean(Tensor x) {
         return reduce(x, 1, x.size(), 1, new int[0], 1f / x.size());
     }
 
+    /**
+     * The sum along one axis, which is removed from the shape (no {@code keepdim}): [a, b, c] summed over axis 1
+     * gives [a, c]. Records the graph when gradients are on for {@code x}.
+     *
+     * @param x    the input, of rank 1 or more
+     * @param axis the axis to sum over, from 0; negative values count from the end (-1 is the last axis)
+     * @return a new tensor of rank one less than x's, on x's device
+     * @throws IllegalArgumentException when {@code axis} is out of range for x's rank
+     */
     public static Tensor sum(Tensor x, int axis) {
         return alongAxis(x, axis, false);
     }
 
+    /**
+     * The mean along one axis, which is removed from the shape (no {@code keepdim}). Records the graph when
+     * gradients are on for {@code x}.
+     *
+     * @param x    the input, of rank 1 or more
+     * @param axis the axis to average over, from 0; negative values count from the end (-1 is the last axis)
+     * @return a new tensor of rank one less than x's, on x's device
+     * @throws IllegalArgumentException when {@code axis} is out of range for x's rank
+     */
     public static Tensor mean(Tensor x, int axis) {
         return alongAxis(x, axis, true);
     }
