@@ -37,6 +37,10 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final Map<String, Declared> own = new LinkedHashMap<>();
 
+    /** For subclasses: a module in training mode with no tensors and no children; it declares them in its constructor. */
+    protected Module() {
+    }
+
     /** A tensor this module declared: its shape, whether optimizers update it, and its values once placed. */
     private static final class Declared {
         final int[] shape;
