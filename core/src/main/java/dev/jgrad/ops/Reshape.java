@@ -13,6 +13,15 @@ import java.util.Arrays;
 public final class Reshape {
     private Reshape() {}
 
+    /**
+     * Copies x's values, in row-major order, into a new tensor of another shape. Records the graph when
+     * gradients are on for {@code x}.
+     *
+     * @param x     the input
+     * @param shape the new shape; its sizes must multiply to x's number of elements (no {@code -1} inference)
+     * @return a new tensor of {@code shape} on x's device
+     * @throws IllegalArgumentException when {@code shape} holds a different number of elements than x
+     */
     public static Tensor reshape(Tensor x, int... shape) {
         long size = 1;
         for (int s : shape) size *= s;

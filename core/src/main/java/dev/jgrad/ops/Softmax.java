@@ -8,6 +8,13 @@ import dev.jgrad.tensor.Tensor;
 public final class Softmax {
     private Softmax() {}
 
+    /**
+     * {@code exp(x) / sum(exp(x))} along the last axis, so each row is a probability distribution. Records the
+     * graph when gradients are on for {@code x}.
+     *
+     * @param x the input, of rank 1 or more; every leading axis is treated as a separate row
+     * @return a new tensor of x's shape on x's device, each row summing to 1
+     */
     public static Tensor softmax(Tensor x) {
         return overRows(x, false);
     }
