@@ -118,7 +118,11 @@ public final class AtomicFiles {
      * {@code .NAME.HEX.tmp} beside it, nothing else) and that were last modified more than {@code idle} ago,
      * so that a write in progress in another process, which keeps touching its file, is left alone.
      *
+     * @param target the file whose leftover temporary files to delete; nothing happens when its folder does not exist
+     * @param idle   how long a temporary file must have gone unmodified to be deleted; {@link Duration#ZERO}
+     *               deletes all of them; not negative
      * @return the files deleted
+     * @throws IOException when the directory cannot be listed or a file cannot be deleted
      */
     public static List<Path> deleteLeftovers(Path target, Duration idle) throws IOException {
         Path absolute = target.toAbsolutePath();

@@ -82,7 +82,11 @@ public final class CheckpointHook implements StepHook {
         lastWrittenStep = position.step();
     }
 
-    /** The step of the last checkpoint this hook wrote, or -1. */
+    /**
+     * The step of the last checkpoint this hook wrote.
+     *
+     * @return that training step, or -1 when this hook has written none yet
+     */
     public long lastWrittenStep() {
         return lastWrittenStep;
     }

@@ -22,10 +22,12 @@ import java.util.Objects;
  * {@link #staleOwner()} says whose it was.
  */
 public final class DirectoryLock implements AutoCloseable {
+    /** The name of the lock file created in the locked folder. */
     public static final String FILE_NAME = ".jgrad.lock";
 
     /** The folder is in use by a live run; the message names its owner. */
     public static final class LockedException extends OutputException {
+        /** The owner's description, as read from the lock file. */
         private final String owner;
 
         LockedException(Path dir, String owner) {
@@ -33,7 +35,12 @@ public final class DirectoryLock implements AutoCloseable {
             this.owner = owner;
         }
 
-        /** The owner as its lock file describes it ("pid 1234 on host h since ..."). */
+        /**
+         * The owner as its lock file describes it.
+         *
+         * @return a description such as "pid 1234 on host h since ...", or a note that the lock file is held
+         *         when its owner had not written itself into it yet
+         */
         public String owner() {
             return owner;
         }
@@ -56,8 +63,13 @@ public final class DirectoryLock implements AutoCloseable {
     }
 
     /**
-     * Locks {@code dir}, creating it (not its parents) when missing.
+     * Locks {@code dir}, creating it (not its parents) when missing. A lock file left by a run that died is
+     * taken over; {@link #staleOwner()} then names that run. Close the lock (try-with-resources) when done.
      *
+     * @param dir the folder to lock; its parent must exist
+     * @return the held lock
+     * @throws OutputException  when the folder cannot be created or its lock file cannot be locked
+     * @throws IOException      when the lock file cannot be opened, read or written
      * @throws LockedException when another live run holds it (in this process or another)
      */
     public static DirectoryLock acquire(Path dir) throws IOException {
@@ -136,22 +148,38 @@ public final class DirectoryLock implements AutoCloseable {
         return Files.exists(file) && Files.size(file) == ch.size();
     }
 
-    /** The owner of a stale lock this one replaced ("pid 1234 on host h since ..."), or null. */
+    /**
+     * The owner of a stale lock this one replaced: a run that died without releasing the folder.
+     *
+     * @return its description ("pid 1234 on host h since ..."), or null when there was no stale lock
+     */
     public String staleOwner() {
         return staleOwner;
     }
 
-    /** The locked folder. */
+    /**
+     * The locked folder.
+     *
+     * @return the path given to {@link #acquire}
+     */
     public Path directory() {
         return dir;
     }
 
-    /** Whether {@link #acquire} created the folder (so an owner may remove it again when nothing was written). */
+    /**
+     * Whether {@link #acquire} created the folder (so an owner may remove it again when nothing was written).
+     *
+     * @return true if the folder did not exist before the lock was taken
+     */
     public boolean createdDirectory() {
         return createdDir;
     }
 
-    /** Deletes the lock file and releases the lock. */
+    /**
+     * Deletes the lock file and releases the lock, so another run may take the folder.
+     *
+     * @throws IOException when the lock file cannot be deleted or the lock released; the channel is closed anyway
+     */
     @Override
     public void close() throws IOException {
         try {

@@ -99,6 +99,13 @@ public record ModelCard(String architecture, String activation, Task task, int[]
     /**
      * A classifier's card: {@code architecture} for inputs of {@code inputShape} and {@code outputs} classes,
      * with relu as the {@code mlp:} activation, no standardisation and no training options.
+     *
+     * @param architecture the network in the model-description language, as {@link ModelSpec#parse} takes it; not null or blank
+     * @param inputShape   one example's shape, {@code [features]} or {@code [channels, height, width]}, all sizes at least 1;
+     *                     copied
+     * @param outputs      the number of classes (the output width), at least 1
+     * @return the card, already checked to build
+     * @throws IllegalArgumentException if the shape or output count is invalid or the architecture does not build for them
      */
     public static ModelCard of(String architecture, int[] inputShape, int outputs) {
         return new ModelCard(architecture, null, Task.CLASSIFY, inputShape, outputs, null, null);
@@ -107,45 +114,93 @@ public record ModelCard(String architecture, String activation, Task task, int[]
     /**
      * A classifier's card for data of {@code features} flat values, the input shape inferred as
      * {@link ModelSpec#inputShapeFor} does (square images for a network that starts with convolutions).
+     *
+     * @param architecture the network in the model-description language; not null or blank
+     * @param activation   the hidden activation of the {@code mlp:} form; null or blank means relu
+     * @param features     the number of flat values in one example, at least 1
+     * @param outputs      the number of classes (the output width), at least 1
+     * @return the card, already checked to build
+     * @throws IllegalArgumentException if the architecture does not parse, no input shape fits {@code features},
+     *                                  or the network does not build for it
      */
     public static ModelCard forFeatures(String architecture, String activation, int features, int outputs) {
         int[] shape = ModelSpec.parse(architecture, activation).inputShapeFor(features);
         return new ModelCard(architecture, activation, Task.CLASSIFY, shape, outputs, null, null);
     }
 
-    /** The network this card describes, not yet placed (call {@code to(device, seed)}). */
+    /**
+     * Builds a fresh network from this card's architecture, input shape and output width. Its parameters are
+     * not yet placed or initialised: call {@code to(device, seed)} on it, or load weights into it.
+     *
+     * @return a new, unplaced network; each call builds another
+     */
     public Sequential build() {
         return ModelSpec.parse(architecture, activation).build(inputShape, outputs);
     }
 
-    /** The number of flat values in one input (the product of the input shape). */
+    /**
+     * The number of flat values in one input: the width of a data row the model takes.
+     *
+     * @return the product of the input shape's sizes, at least 1
+     */
     public int features() {
         return Arrays.stream(inputShape).reduce(1, (a, b) -> a * b);
     }
 
+    /**
+     * The shape of one example: {@code [features]} or {@code [channels, height, width]}.
+     *
+     * @return a copy of the input shape (changing it does not change the card)
+     */
     @Override
     public int[] inputShape() {
         return inputShape.clone();
     }
 
-    /** This card with another task. */
+    /**
+     * This card with another task; the other components are kept.
+     *
+     * @param task what the outputs mean; null means {@link Task#CLASSIFY}
+     * @return a new card
+     * @throws IllegalArgumentException if the new card fails the constructor's checks
+     */
     public ModelCard withTask(Task task) {
         return new ModelCard(architecture, activation, task, inputShape, outputs, normalization, training);
     }
 
-    /** This card with the standardisation the model was trained with. */
+    /**
+     * This card with the standardisation the model was trained with; the other components are kept.
+     *
+     * @param normalization the standardisation of inputs and regression targets; null means {@link Normalization#NONE}
+     * @return a new card
+     * @throws IllegalArgumentException if the feature standardisation's width is not {@link #features()} or the
+     *                                  target standardisation's width is not {@link #outputs()}
+     */
     public ModelCard withNormalization(Normalization normalization) {
         return new ModelCard(architecture, activation, task, inputShape, outputs, normalization, training);
     }
 
-    /** This card with {@code options} as its training options (replacing any). */
+    /**
+     * This card with {@code options} as its training options (replacing any); the other components are kept.
+     *
+     * @param options the training options, name to a {@link String}, {@link Number} or {@link Boolean} value; copied;
+     *                null means none
+     * @return a new card
+     * @throws IllegalArgumentException if an option's value is not a string, number or boolean
+     */
     public ModelCard withTraining(Map<String, Object> options) {
         return new ModelCard(architecture, activation, task, inputShape, outputs, normalization, options);
     }
 
     // ---- the card in safetensors metadata -----------------------------------------------------------
 
-    /** The card as safetensors metadata entries (all strings). */
+    /**
+     * The card as safetensors metadata entries, in the current format: the format version, architecture,
+     * activation, task, input shape, output count, a readable description of the built network, the
+     * standardisation's entries and the training options as a JSON object. {@link #fromMetadata} reads it back.
+     *
+     * @return a new, modifiable map of entry name to string value, in a fixed order
+     */
     public Map<String, String> toMetadata() {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(FORMAT, FORMAT_VERSION);
@@ -160,7 +215,13 @@ public record ModelCard(String architecture, String activation, Task task, int[]
         return meta;
     }
 
-    /** Whether {@code metadata} holds a card (of any version). */
+    /**
+     * Whether {@code metadata} holds a card (of any version): whether it has the format-version entry.
+     * It does not check that the card is valid; {@link #fromMetadata} does.
+     *
+     * @param metadata a safetensors file's metadata; not null
+     * @return true if a card is stored there
+     */
     public static boolean isIn(Map<String, String> metadata) {
         return metadata.containsKey(FORMAT);
     }
@@ -169,6 +230,8 @@ public record ModelCard(String architecture, String activation, Task task, int[]
      * The card stored in {@code metadata}, in this version's format or the first one (whose input shape is
      * inferred from its feature count, as the CLI inferred it).
      *
+     * @param metadata a safetensors file's metadata, as {@link #toMetadata()} writes it; not null
+     * @return the card, checked as the constructor checks it
      * @throws IllegalArgumentException naming the missing or malformed entry, or the architecture's problem
      */
     public static ModelCard fromMetadata(Map<String, String> metadata) {

@@ -29,7 +29,11 @@ public final class ModelFiles {
 
     /**
      * Writes {@code model} with {@code card} atomically (a crash leaves the old file or the new one).
+     * The card goes into the file's metadata, so {@link #load(Path)} rebuilds the model from the file alone.
      *
+     * @param model the trained network; its state names and shapes must be those of {@code card.build()}
+     * @param card  the description that rebuilds the model; not null
+     * @param file  the file to write (replaced whole if it exists); its folder must exist
      * @throws IllegalArgumentException when the model's tensors are not those of the card's architecture
      * @throws IOException              when writing fails, or a weight is NaN or infinite (nothing is written)
      */
@@ -45,7 +49,15 @@ public final class ModelFiles {
         save(file, model, card.toMetadata());
     }
 
-    /** Writes the model's weights with {@code metadata} (no card) atomically; refuses a model holding NaN or infinite values. */
+    /**
+     * Writes the model's weights with {@code metadata} (no card) atomically; refuses a model holding NaN or
+     * infinite values. Use it for plain weights that are loaded with {@link #load(Path, Module)}.
+     *
+     * @param file     the file to write (replaced whole if it exists); its folder must exist
+     * @param model    the network whose {@code stateDict()} is written, under PyTorch's names
+     * @param metadata string entries stored in the file's {@code __metadata__}; may be empty
+     * @throws IOException when writing fails, or a weight is NaN or infinite (then nothing is written)
+     */
     public static void save(Path file, Module model, Map<String, String> metadata) throws IOException {
         Map<String, HostArray> weights = StateDicts.toHost(model.stateDict());
         String bad = StateDicts.firstNonFinite(weights);
@@ -57,6 +69,9 @@ public final class ModelFiles {
      * Reads a model file (or a checkpoint) with its card: the whole file is validated, and its tensors are
      * checked against the card's architecture before anything is allocated for them.
      *
+     * @param file a model file written by {@link #save(Module, ModelCard, Path)}, a format-1 file, or a checkpoint
+     * @return the card and the host-side weights; {@link SavedModel#model} places them on a device
+     * @throws IOException          when the file cannot be read
      * @throws NoModelCardException when the file has no card (plain weights)
      * @throws DataFormatException  naming the file when it is malformed, or its tensors do not fit the card
      */
@@ -87,12 +102,28 @@ public final class ModelFiles {
         return out;
     }
 
-    /** The metadata of a model file, reading (and so validating) the whole file. */
+    /**
+     * The metadata of a model file, reading (and so validating) the whole file.
+     *
+     * @param file a safetensors file
+     * @return its {@code __metadata__} entries (empty when it has none)
+     * @throws IOException         when the file cannot be read
+     * @throws DataFormatException naming the file when it is not valid safetensors
+     */
     public static Map<String, String> metadata(Path file) throws IOException {
         return Safetensors.read(file).metadata();
     }
 
-    /** Loads the weights of {@code file} into {@code model}, which must have exactly its names and shapes. */
+    /**
+     * Loads the weights of {@code file} into {@code model}, which must have exactly its names and shapes
+     * (PyTorch's {@code num_batches_tracked} counters aside). Use it for files without a card.
+     *
+     * @param file  a safetensors file of weights under PyTorch {@code state_dict} names
+     * @param model the network to fill, already built and placed on its device; its values are replaced
+     * @return the file as read, so its metadata can be inspected
+     * @throws IOException         when the file cannot be read
+     * @throws DataFormatException naming the file when it is malformed, or a name or shape does not match the model
+     */
     public static SafetensorsFile load(Path file, Module model) throws IOException {
         SafetensorsFile f = Safetensors.read(file);
         load(f, file.toString(), model);
@@ -102,6 +133,11 @@ public final class ModelFiles {
     /**
      * Loads already-read weights; {@code source} names them in messages. PyTorch's BatchNorm counter
      * {@code num_batches_tracked}, which jgrad does not keep, is ignored.
+     *
+     * @param f      the weights, as {@link Safetensors#read} returned them
+     * @param source what names the weights in error messages (usually the file's path)
+     * @param model  the network to fill; it must have exactly the weights' names and shapes
+     * @throws DataFormatException naming {@code source} when a name is missing or extra or a shape differs
      */
     public static void load(SafetensorsFile f, String source, Module model) throws DataFormatException {
         Map<String, Tensor> target = model.stateDict();

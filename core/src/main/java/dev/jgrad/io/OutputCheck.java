@@ -25,10 +25,21 @@ import java.util.Locale;
 public final class OutputCheck {
     /** How the check sees the file system; tests substitute one for a full or read-only disk. */
     public interface FileSystemProbe {
-        /** Bytes a new file in {@code dir} may take. */
+        /**
+         * Bytes a new file in {@code dir} may take.
+         *
+         * @param dir an existing folder
+         * @return the usable space of {@code dir}'s file store, in bytes
+         * @throws IOException if the file system cannot say; the check then skips the room test
+         */
         long usableSpace(Path dir) throws IOException;
 
-        /** Whether this process may create files in {@code dir} (false on a read-only file system). */
+        /**
+         * Whether this process may create files in {@code dir} (false on a read-only file system).
+         *
+         * @param dir an existing folder
+         * @return true if files can be created there
+         */
         boolean writable(Path dir);
     }
 
@@ -53,10 +64,16 @@ public final class OutputCheck {
     private final List<Input> inputs = new ArrayList<>();
     private final List<Output> outputs = new ArrayList<>();
 
+    /** A check against the real file system ({@link #FILE_SYSTEM}), with no inputs or outputs yet. */
     public OutputCheck() {
         this(FILE_SYSTEM);
     }
 
+    /**
+     * A check that asks {@code probe} about free space and writability, with no inputs or outputs yet.
+     *
+     * @param probe how the file system is seen; tests pass one for a full or read-only disk; not null
+     */
     public OutputCheck(FileSystemProbe probe) {
         this.probe = probe;
     }
@@ -64,6 +81,10 @@ public final class OutputCheck {
     /**
      * A file or folder that is read and must not be overwritten; for a folder, each file directly in it.
      * A path that does not exist is ignored (its reader reports it).
+     *
+     * @param role how messages name the input (for example "training data" or a CLI flag)
+     * @param path the file or folder read; null is ignored
+     * @return this check, to chain calls
      */
     public OutputCheck input(String role, Path path) {
         if (path == null || !Files.exists(path)) return this;
@@ -78,7 +99,16 @@ public final class OutputCheck {
         return this;
     }
 
-    /** A file that will be written (replaced whole) with about {@code bytes} bytes; 0 when not known yet. */
+    /**
+     * A file that will be written (replaced whole) with about {@code bytes} bytes. {@link #check()} requires
+     * that it is not a folder or special file, that its folder exists (or is an output folder of this check)
+     * and is writable, and that the file system has that much room.
+     *
+     * @param role  how messages name the output (for example "model file" or a CLI flag)
+     * @param path  the file to be written; null is ignored
+     * @param bytes the expected size in bytes; 0 or less when not known yet (no room test)
+     * @return this check, to chain calls
+     */
     public OutputCheck file(String role, Path path, long bytes) {
         if (path != null) outputs.add(new Output(role, path, bytes, false, List.of()));
         return this;
@@ -87,13 +117,24 @@ public final class OutputCheck {
     /**
      * A folder files will be written into, created (itself, not its parents) when missing; {@code owned} are
      * the names of the files the writer puts there, which no other output may be.
+     *
+     * @param role  how messages name the output (for example "checkpoint folder" or a CLI flag)
+     * @param dir   the folder written into; its parent must exist; null is ignored
+     * @param bytes the expected total size written there, in bytes; 0 or less when not known (no room test)
+     * @param owned the names (relative to {@code dir}) of the files the writer creates there
+     * @return this check, to chain calls
      */
     public OutputCheck directory(String role, Path dir, long bytes, String... owned) {
         if (dir != null) outputs.add(new Output(role, dir, bytes, true, List.of(owned)));
         return this;
     }
 
-    /** Throws an {@link OutputException} naming the first problem found; returns quietly when there is none. */
+    /**
+     * Runs the checks on everything added: each output's kind, folder, writability and room, then that no
+     * output is an input or another output. Returns quietly when there is no problem.
+     *
+     * @throws OutputException naming the first problem found, with the role and path and what to do about it
+     */
     public void check() throws OutputException {
         List<Output> files = new ArrayList<>();
         List<Path> plannedDirs = new ArrayList<>();

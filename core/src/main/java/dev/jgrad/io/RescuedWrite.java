@@ -12,9 +12,15 @@ import java.util.List;
  * has yet, and the failure says where.
  */
 public final class RescuedWrite {
-    /** Writes the content to a path. */
+    /** Writes the content to a path; called once for the target and once for each fallback tried. */
     @FunctionalInterface
     public interface Writer {
+        /**
+         * Writes the whole content to {@code path}, replacing any file there.
+         *
+         * @param path the target, or a fresh file name in a fallback folder
+         * @throws IOException when the content cannot be written there
+         */
         void write(Path path) throws IOException;
     }
 
@@ -29,10 +35,20 @@ public final class RescuedWrite {
             this.rescuedTo = rescuedTo;
         }
 
+        /**
+         * The path that could not be written.
+         *
+         * @return the target given to {@link RescuedWrite#write}
+         */
         public Path target() {
             return target;
         }
 
+        /**
+         * Where the content was written instead.
+         *
+         * @return a file in one of the fallback folders
+         */
         public Path rescuedTo() {
             return rescuedTo;
         }
@@ -42,10 +58,17 @@ public final class RescuedWrite {
 
     /**
      * Writes {@code target}; if that fails, writes into the first of {@code fallbackDirs} that takes it and
-     * throws {@link RescuedException}. When every fallback fails too, the target's failure is thrown, with
-     * the fallbacks' failures suppressed in it.
+     * throws {@link RescuedException}. When every fallback fails too, an {@link OutputException} naming the
+     * target's failure is thrown, with that failure as its cause and the fallbacks' failures suppressed in it.
      *
+     * @param target       where the content should go
+     * @param fallbackDirs folders to try in order when the target fails; null entries and paths that are not
+     *                     existing folders are skipped; may be empty
      * @param fallbackName the file name in a fallback folder, made unique with a number when taken
+     * @param writer       writes the content to a given path
+     * @throws RescuedException when the target failed but a fallback took the content ({@link RescuedException#rescuedTo()})
+     * @throws OutputException  when the target and every fallback failed
+     * @throws IOException      only as one of those
      */
     public static void write(Path target, List<Path> fallbackDirs, String fallbackName, Writer writer) throws IOException {
         try {

@@ -16,6 +16,14 @@ import java.util.Map;
  * @param weights the tensors by PyTorch state_dict name
  */
 public record SavedModel(Path file, ModelCard card, Map<String, HostArray> weights) {
+    /**
+     * Holds a read model file; the weights map is copied (unmodifiable). It does not check the weights
+     * against the card: {@link ModelFiles#load(Path)} does that before building one.
+     *
+     * @param file    where it was read from
+     * @param card    the model's card
+     * @param weights the tensors by state_dict name; no null keys or values
+     */
     public SavedModel {
         weights = Map.copyOf(weights);
     }
@@ -23,6 +31,10 @@ public record SavedModel(Path file, ModelCard card, Map<String, HostArray> weigh
     /**
      * The card's network on {@code device} with the saved weights, in training mode as every new module is
      * (call {@code eval()} before predicting with a model that has dropout or batch norm).
+     *
+     * @param device where the network's parameters are placed
+     * @return a new network holding the saved weights; each call builds another
+     * @throws IllegalStateException if the weights no longer fit the card (not for a {@link ModelFiles#load(Path)} result)
      */
     public Module model(Device device) {
         Module net = card.build();

@@ -53,7 +53,12 @@ public final class StateDicts {
      * Checks that {@code arrays} has exactly the names of {@code shapes} with those shapes (what
      * {@link #load} needs), before anything is allocated for them, and that every value is finite.
      *
-     * @throws DataFormatException one line listing the missing, unexpected and mis-shaped names
+     * @param shapes the expected shape of each name, e.g. {@link dev.jgrad.nn.Module#stateShapes()}
+     * @param arrays the values read, by name
+     * @param source names the file in messages
+     * @param what   names the receiver in messages ("model linear(64->10)", "optimizer")
+     * @throws DataFormatException one line listing the missing, unexpected and mis-shaped names, or naming
+     *                             the first tensor holding a non-finite value
      */
     public static void check(Map<String, int[]> shapes, Map<String, HostArray> arrays, String source, String what)
             throws DataFormatException {
@@ -111,7 +116,9 @@ public final class StateDicts {
      * Throws a {@link DataFormatException} naming the first tensor (in map order), the index and the value
      * when any value is NaN or infinite.
      *
+     * @param arrays the values to check, by name
      * @param source names the file in the message
+     * @throws DataFormatException when a value is NaN or infinite
      */
     public static void requireFinite(Map<String, HostArray> arrays, String source) throws DataFormatException {
         for (Map.Entry<String, HostArray> e : arrays.entrySet()) {
