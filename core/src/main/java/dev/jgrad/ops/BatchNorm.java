@@ -13,6 +13,22 @@ import dev.jgrad.tensor.Tensor;
 public final class BatchNorm {
     private BatchNorm() {}
 
+    /**
+     * Normalises {@code x} per channel and scales and shifts it, recording the graph when gradients are on.
+     *
+     * @param x           the input, [n, c] or [n, c, h, w]
+     * @param gamma       the per-channel scale, [c]
+     * @param beta        the per-channel shift, [c]
+     * @param runningMean the running mean, [c]: read in evaluation, updated in place in training
+     * @param runningVar  the running variance, [c]: read in evaluation, updated in place (unbiased) in training
+     * @param training    true to normalise with the batch's statistics and update the running ones; false to use
+     *                    the running ones
+     * @param momentum    how far the running statistics move towards the batch's in one step, in [0, 1]
+     *                    (PyTorch's {@code momentum}, 0.1 by default there)
+     * @param eps         added to the variance before its square root, a small positive number
+     * @return the normalised tensor, the shape of {@code x}
+     * @throws IllegalArgumentException if {@code x} is not of rank 2 or 4, or a per-channel tensor is not [c]
+     */
     public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                    boolean training, float momentum, float eps) {
         if (x.rank() != 2 && x.rank() != 4) {

@@ -16,6 +16,18 @@ import dev.jgrad.tensor.Tensor;
 public final class Linear {
     private Linear() {}
 
+    /**
+     * {@code act(x W^T + b)} as one op, recording the graph when gradients are on.
+     *
+     * @param x        the input, [batch, in]
+     * @param w        the weight, [out, in]
+     * @param b        the bias, [out], or null for none
+     * @param act      the activation applied to the result ({@link UnaryOp#IDENTITY} for none)
+     * @param actParam the activation's parameter (the slope of a leaky ReLU, ELU's alpha); ignored by activations
+     *                 without one
+     * @return the output, [batch, out]
+     * @throws IllegalArgumentException if the shapes do not match as stated
+     */
     public static Tensor linear(Tensor x, Tensor w, Tensor b, UnaryOp act, float actParam) {
         if (x.rank() != 2 || w.rank() != 2 || x.dim(1) != w.dim(1)) {
             throw new IllegalArgumentException("linear: input " + x.shapeString() + " does not match weight " + w.shapeString()

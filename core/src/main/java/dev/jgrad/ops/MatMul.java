@@ -8,6 +8,16 @@ import dev.jgrad.tensor.Tensor;
 public final class MatMul {
     private MatMul() {}
 
+    /**
+     * The matrix product {@code op(a) op(b)}, recording the graph when gradients are on.
+     *
+     * @param a      the left matrix, 2-D
+     * @param b      the right matrix, 2-D
+     * @param transA true to use a's transpose (no copy is made)
+     * @param transB true to use b's transpose (no copy is made)
+     * @return a new [m, n] tensor, m and n the outer dimensions of op(a) and op(b)
+     * @throws IllegalArgumentException if a or b is not 2-D, or the inner dimensions differ
+     */
     public static Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
         if (a.rank() != 2 || b.rank() != 2) {
             throw new IllegalArgumentException("matmul needs 2-D tensors, got " + a.shapeString() + " and " + b.shapeString());
