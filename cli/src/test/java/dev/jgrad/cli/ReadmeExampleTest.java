@@ -23,28 +23,8 @@ class ReadmeExampleTest {
 
     @Test
     void readmeLibraryExampleCompilesAndRuns(@TempDir Path dir) throws Exception {
-        Path readme = Path.of("..", "README.md");
-        String text = Files.readString(readme);
-        Matcher m = Pattern.compile("<!-- example: library -->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(text);
-        assertTrue(m.find(), "README.md has no '<!-- example: library -->' java block");
-        Path src = dir.resolve("Example.java");
-        Files.writeString(src, m.group(1));
-
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        int rc = javac.run(null, diagnostics, diagnostics, "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), "-d", dir.toString(), src.toString());
-        assertEquals(0, rc, "README example does not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
-
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        try (URLClassLoader loader = new URLClassLoader(new URL[]{dir.toUri().toURL()}, getClass().getClassLoader())) {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            loader.loadClass("Example").getMethod("main", String[].class).invoke(null, (Object) new String[0]);
-        } finally {
-            System.setOut(old);
-        }
-        String printed = out.toString(StandardCharsets.UTF_8);
+        compile("library", "Example", dir);
+        String printed = run("Example", dir);
         assertTrue(printed.contains("epoch 5: loss"), printed);
         assertTrue(printed.contains("|grad of 0.weight| > 0: true"), printed);
         assertTrue(printed.contains("reloaded mlp:128: linear(64->128) -> relu -> linear(128->10)"), printed);
@@ -52,16 +32,7 @@ class ReadmeExampleTest {
 
     @Test
     void readmeRegressionExampleCompilesAndRuns(@TempDir Path dir) throws Exception {
-        String text = Files.readString(Path.of("..", "README.md"));
-        Matcher m = Pattern.compile("<!-- example: regression -->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(text);
-        assertTrue(m.find(), "README.md has no '<!-- example: regression -->' java block");
-        Path src = dir.resolve("RegressionExample.java");
-        Files.writeString(src, m.group(1));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        int rc = javac.run(null, diagnostics, diagnostics, "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), "-d", dir.toString(), src.toString());
-        assertEquals(0, rc, "README example does not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
+        compile("regression", "RegressionExample", dir);
 
         // the diabetes CSV's layout (10 features, a header, the target "progression") with a known linear target
         java.util.Random rnd = new java.util.Random(1);
@@ -76,18 +47,37 @@ class ReadmeExampleTest {
             csv.append(String.format(java.util.Locale.ROOT, "%.3f%n", y + rnd.nextGaussian()));
         }
         Path data = Files.writeString(dir.resolve("diabetes.csv"), csv.toString());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        try (URLClassLoader loader = new URLClassLoader(new URL[]{dir.toUri().toURL()}, getClass().getClassLoader())) {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            loader.loadClass("RegressionExample").getMethod("main", String[].class).invoke(null, (Object) new String[] {data.toString()});
-        } finally {
-            System.setOut(old);
-        }
-        String printed = out.toString(StandardCharsets.UTF_8);
+        String printed = run("RegressionExample", dir, data.toString());
         Matcher r2 = Pattern.compile("test r2 ([0-9.]+)").matcher(printed);
         assertTrue(r2.find(), printed);
         assertTrue(Double.parseDouble(r2.group(1)) > 0.95, "a linear target should be learned: " + printed);
         assertTrue(printed.contains("predicted progression of the first test patient: "), printed);
+    }
+
+    /** Compiles README.md's java block marked {@code <!-- example: NAME -->} as {@code className} into dir. */
+    private static void compile(String name, String className, Path dir) throws Exception {
+        String text = Files.readString(Path.of("..", "README.md"));
+        Matcher m = Pattern.compile("<!-- example: " + name + " -->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(text);
+        assertTrue(m.find(), "README.md has no '<!-- example: " + name + " -->' java block");
+        Path src = dir.resolve(className + ".java");
+        Files.writeString(src, m.group(1));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+        int rc = javac.run(null, diagnostics, diagnostics, "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), "-d", dir.toString(), src.toString());
+        assertEquals(0, rc, "README example does not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Runs the compiled example's main with args and returns what it printed. */
+    private String run(String className, Path dir, String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        try (URLClassLoader loader = new URLClassLoader(new URL[]{dir.toUri().toURL()}, getClass().getClassLoader())) {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            loader.loadClass(className).getMethod("main", String[].class).invoke(null, (Object) args);
+        } finally {
+            System.setOut(old);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 }
