@@ -62,14 +62,14 @@ public class ConvLayerBenchmark {
         gb = device.kernels().allocate(g.f());
         forward();
         backward();
-        double[] xd = CnnTrainingStepBenchmark.toDouble(xh), wd = CnnTrainingStepBenchmark.toDouble(wh);
-        double[] yRef = HostCnn.conv(xd, wd, CnnTrainingStepBenchmark.toDouble(bh), g.n(), g.c(), g.h(), g.w(), g.f());
+        double[] xd = TrainingStepFixture.toDouble(xh), wd = TrainingStepFixture.toDouble(wh);
+        double[] yRef = HostCnn.conv(xd, wd, TrainingStepFixture.toDouble(bh), g.n(), g.c(), g.h(), g.w(), g.f());
         double[] gxRef = new double[xn], gwRef = new double[wn], gbRef = new double[g.f()];
-        HostCnn.convBackward(xd, wd, CnnTrainingStepBenchmark.toDouble(gyh), g.n(), g.c(), g.h(), g.w(), g.f(), gxRef, gwRef, gbRef);
-        CnnTrainingStepBenchmark.check(layer + " forward", download(y, yn), yRef);
-        CnnTrainingStepBenchmark.check(layer + " weight gradient", download(gw, wn), gwRef);
-        CnnTrainingStepBenchmark.check(layer + " bias gradient", download(gb, g.f()), gbRef);
-        if (g.c() > 1) CnnTrainingStepBenchmark.check(layer + " input gradient", download(gx, xn), gxRef);
+        HostCnn.convBackward(xd, wd, TrainingStepFixture.toDouble(gyh), g.n(), g.c(), g.h(), g.w(), g.f(), gxRef, gwRef, gbRef);
+        TrainingStepFixture.check(layer + " forward", download(y, yn), yRef);
+        TrainingStepFixture.check(layer + " weight gradient", download(gw, wn), gwRef);
+        TrainingStepFixture.check(layer + " bias gradient", download(gb, g.f()), gbRef);
+        if (g.c() > 1) TrainingStepFixture.check(layer + " input gradient", download(gx, xn), gxRef);
     }
 
     @TearDown(Level.Trial)
@@ -98,7 +98,7 @@ public class ConvLayerBenchmark {
     private double[] download(Buffer buf, int n) {
         float[] h = new float[n];
         device.kernels().read(buf, 0, h, 0, n);
-        return CnnTrainingStepBenchmark.toDouble(h);
+        return TrainingStepFixture.toDouble(h);
     }
 
     private static float[] random(int n, SplittableRandom rng, float scale) {

@@ -1,28 +1,21 @@
 package dev.jgrad.bench.jmh;
 
-import dev.jgrad.device.Device;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
-import dev.jgrad.ops.Loss;
+import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.SGD;
-import dev.jgrad.tensor.Scope;
 import dev.jgrad.tensor.Tensor;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,57 +30,23 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
-public class TrainingStepBenchmark {
-    private static final Loss CROSS_ENTROPY = Loss.crossEntropy();
-
-    static final int BATCH = 128, IN = 784, H1 = 512, H2 = 256, CLASSES = 10, BATCHES = 8;
+public class TrainingStepBenchmark extends TrainingStepFixture {
+    static final int IN = 784, H1 = 512, H2 = 256;
     static final float LR = 0.05f, MOMENTUM = 0.9f;
 
-    private Device device;
-    private Sequential model;
-    private SGD optimizer;
-    private Tensor lossSum;
-    private final float[][] xs = new float[BATCHES][BATCH * IN];
-    private final float[][] ys = new float[BATCHES][BATCH];
-    private int next;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-        device = CpuDeviceState.open();
-        model = new Sequential(new Linear(IN, H1), new ReLU(), new Linear(H1, H2), new ReLU(), new Linear(H2, CLASSES));
-        model.to(device, 42);
-        optimizer = new SGD(model.parameters(), LR, MOMENTUM);
-        lossSum = Tensor.zeros(device, 1).keep();
-        SplittableRandom rng = new SplittableRandom(7);
-        for (int b = 0; b < BATCHES; b++) {
-            for (int i = 0; i < BATCH * IN; i++) xs[b][i] = (float) rng.nextDouble();
-            for (int r = 0; r < BATCH; r++) ys[b][r] = rng.nextInt(CLASSES);
-        }
-        verifyFirstStep();
+    @Override
+    Sequential network() {
+        return new Sequential(new Linear(IN, H1), new ReLU(), new Linear(H1, H2), new ReLU(), new Linear(H2, CLASSES));
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        device.close();
+    @Override
+    Optimizer optimizer(List<Tensor> parameters) {
+        return new SGD(parameters, LR, MOMENTUM);
     }
 
-    @Benchmark
-    public void trainingStep() {
-        int b = next;
-        next = (next + 1) % BATCHES;
-        step(xs[b], ys[b]);
-    }
-
-    private void step(float[] x, float[] y) {
-        try (Scope scope = Scope.open()) {
-            Tensor input = Tensor.of(device, x, BATCH, IN);
-            Tensor labels = Tensor.of(device, y, BATCH);
-            optimizer.zeroGrad();
-            Tensor loss = CROSS_ENTROPY.apply(model.forward(input), labels);
-            loss.backward();
-            optimizer.step();
-            device.kernels().axpby(1, 1f, loss.buffer(), 1f, lossSum.buffer());
-        }
+    @Override
+    int features() {
+        return IN;
     }
 
     /**
@@ -95,7 +54,8 @@ public class TrainingStepBenchmark {
      * loss, every parameter's gradient (relative L2 error under 1e-4) and the updated weights
      * (p - lr * grad, as the momentum buffer starts at zero). Throws if any is off.
      */
-    private void verifyFirstStep() {
+    @Override
+    void verifyFirstStep() {
         Map<String, Tensor> state = model.stateDict();
         List<String> names = List.of("0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias");
         double[][] p = new double[names.size()][];
@@ -115,24 +75,6 @@ public class TrainingStepBenchmark {
             for (int j = 0; j < updated.length; j++) updated[j] = p[i][j] - LR * reference.grads[i][j];
             check(names.get(i) + " after the update", toDouble(t.toArray()), updated);
         }
-    }
-
-    private static void check(String what, double[] got, double[] expected) {
-        double diff = 0, norm = 0;
-        for (int i = 0; i < got.length; i++) {
-            diff += (got[i] - expected[i]) * (got[i] - expected[i]);
-            norm += expected[i] * expected[i];
-        }
-        if (!(Math.sqrt(diff) <= 1e-4 * Math.sqrt(norm) + 1e-12)) {
-            throw new IllegalStateException(what + " differs from the host reference: relative L2 error "
-                    + Math.sqrt(diff / Math.max(norm, 1e-300)));
-        }
-    }
-
-    private static double[] toDouble(float[] x) {
-        double[] d = new double[x.length];
-        for (int i = 0; i < x.length; i++) d[i] = x[i];
-        return d;
     }
 
     /** The reference MLP's loss and gradients for one batch, by plain loops in double precision. */
