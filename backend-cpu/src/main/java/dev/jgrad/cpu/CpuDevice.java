@@ -367,7 +367,7 @@ final class CpuDevice implements DeviceKernels {
                 weightDecay, decoupled, stepSize, sqrtBc2, decay, from, to));
     }
 
-    // ---- issue 5: gathering rows of a resident dataset ------------------------------------------------
+    // ---- gathering rows of a resident dataset -----------------------------------------------------
 
     @Override
     public void gatherRows(Buffer srcb, int cols, Buffer rowIndicesb, int rows, Buffer dstb) {
@@ -401,7 +401,7 @@ final class CpuDevice implements DeviceKernels {
         return i;
     }
 
-    // ==== issue 7 kernels (layers, dropout, losses, optimizers): delegations to Cpu*Kernels ==========
+    // ==== layer, dropout, loss and optimizer kernels: delegations to Cpu*Kernels ==================
     // Owned by the issue-7 engineer; the kernels themselves live in CpuConvKernels, CpuPoolKernels,
     // CpuBatchNormKernels, CpuDropoutKernel, CpuLossKernels and CpuOptimizerKernels.
 
@@ -519,5 +519,5 @@ final class CpuDevice implements DeviceKernels {
     public void adagradStep(int n, Buffer param, Buffer grad, Buffer sum, float lr, float eps, float weightDecay) {
         CpuOptimizerKernels.adagrad(parallel, n, of(param), of(grad), of(sum), lr, eps, weightDecay);
     }
-    // ==== end of issue 7 kernels ======================================================================
+    // ==== end of the delegations ======================================================================
 }

@@ -379,7 +379,7 @@ class OpenClKernelTest {
         }
     }
 
-    // ---- layers of issue 7: convolution, pooling, normalisation, dropout, more losses and optimizers ----
+    // ---- layers: convolution, pooling, normalisation, dropout, more losses and optimizers ----
 
     /** {n, c, h, w, kh, kw, strideH, strideW, padH, padW}: plain, padded, strided, rectangular, overlapping. */
     private static final int[][] CONV_GEOMETRIES = {

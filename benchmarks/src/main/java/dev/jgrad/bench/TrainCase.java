@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
 /**
  * Training throughput of a reference network on synthetic data of MNIST's shape (784 pixels in [0, 1], 10
  * classes), batch 128, softmax cross-entropy and SGD with momentum 0.9: the MLP 784-512-256-10 with ReLU, and
- * the CNN of issue 7 (two 3x3 convolutions of 32 and 64 filters with max-pooling, dense 128, dropout 0.3). A
+ * a small CNN (two 3x3 convolutions of 32 and 64 filters with max-pooling, dense 128, dropout 0.3). A
  * step is what {@code Trainer} does: zero the gradients, forward, loss, backward, update, all in a
  * {@link Scope}. The check compares the losses of the first steps with the CPU reference's from the same
  * initial weights (and the same dropout masks, which every backend draws alike).
@@ -55,7 +55,7 @@ public record TrainCase(Network network, long seed) implements BenchCase {
         }
     }
 
-    /** The CNN of issue 7, in the CLI's {@code --model} syntax. */
+    /** That CNN, in the CLI's {@code --model} syntax. */
     static final String CNN = "conv(32,3)-relu-maxpool(2)-conv(64,3)-relu-maxpool(2)-flatten-dense(128)-relu-dropout(0.3)-dense(10)";
 
     @Override

@@ -352,7 +352,7 @@ public abstract class KernelDevice implements DeviceKernels {
         launch1d("jg_dropout", n, n, (int) seed, (int) (seed >>> 32), (int) offset, (int) (offset >>> 32), p, x, mask, y);
     }
 
-    // ---- issue 5: gathering rows of a resident dataset ------------------------------------------------
+    // ---- gathering rows of a resident dataset -----------------------------------------------------
 
     @Override
     public void gatherRows(Buffer src, int cols, Buffer rowIndices, int rows, Buffer dst) {
