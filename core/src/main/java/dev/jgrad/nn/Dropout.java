@@ -16,6 +16,10 @@ public final class Dropout extends Module {
     private final float p;
     private long seed;
     private long offset;
+    /** Elements per row in the last batch seen, so an origin can be turned into an offset before the next one. */
+    private long rowWidth;
+    /** The next batch's first row in the stream, or -1 to continue from {@code offset}. */
+    private long originRow = -1;
 
     /**
      * A dropout layer.
@@ -43,6 +47,7 @@ public final class Dropout extends Module {
         super.place(device, rng);
         seed = rng.nextLong();
         offset = 0;
+        originRow = -1;
     }
 
     @Override
@@ -58,14 +63,25 @@ public final class Dropout extends Module {
         if (s == null || o == null || o < 0) throw new IllegalArgumentException("missing counters " + prefix + "seed/offset for " + describe());
         seed = s;
         offset = o;
+        originRow = -1;
     }
 
     @Override
     public Tensor forward(Tensor x) {
         if (!isTraining() || p == 0f) return x;
+        long width = x.size() / Math.max(1, x.dim(0));
+        if (originRow >= 0) offset = originRow * width;
+        originRow = -1;
         Tensor y = dev.jgrad.ops.Dropout.dropout(x, p, seed, offset);
         offset += x.size();
+        rowWidth = width;
         return y;
+    }
+
+    @Override
+    void batchOrigin(long row) {
+        originRow = row;
+        if (rowWidth > 0) offset = row * rowWidth;
     }
 
     @Override

@@ -395,6 +395,27 @@ public abstract class Module {
     }
 
     /**
+     * Tells the modules that draw random numbers per example (dropout) where the next batch's first row sits
+     * in the training stream, counted from the start of training, for this module and its children. Each row
+     * then gets the numbers of its own position, whatever batch or slice it arrives in, so a batch cut into
+     * slices or spread over data-parallel replicas draws the same masks as when whole. Without a call, the
+     * next batch continues where the previous one ended. {@link dev.jgrad.train.TrainingStep} calls this
+     * before every slice and after every update.
+     *
+     * @param row the position of the next batch's first row, 0 or more
+     * @throws IllegalArgumentException when {@code row} is negative
+     */
+    public final void setBatchOrigin(long row) {
+        if (row < 0) throw new IllegalArgumentException("a batch origin is a row position, 0 or more; got " + row);
+        batchOrigin(row);
+        for (Module m : children.values()) m.setBatchOrigin(row);
+    }
+
+    /** For modules with per-row randomness: the next batch starts at {@code row} of the stream. */
+    void batchOrigin(long row) {
+    }
+
+    /**
      * Zeroes (forgets) every parameter's gradient, so that the next backward pass writes fresh gradients
      * instead of adding to these.
      *

@@ -6,7 +6,9 @@ import dev.jgrad.device.DeviceOutOfMemoryException;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.tensor.Tensor;
 
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +23,7 @@ import java.util.function.Consumer;
  * The target y is [rows] class indices (as floats), [rows, width] values, or, for a dataset without targets,
  * x itself.
  * Either way the staging arrays and the device tensors are made once and refilled for every batch (one set
- * for the full batch size, one for a shorter last batch), so batching allocates nothing in the steady state.
+ * for the full batch size, one for each shorter size: the last batch, the slices of a batch), so batching allocates nothing in the steady state.
  */
 final class Batches implements AutoCloseable {
     record Batch(Tensor x, Tensor y) {}
@@ -39,7 +41,8 @@ final class Batches implements AutoCloseable {
     private Tensor indices;
     private float[] hostIndices;
     private Batch full;
-    private Batch tail;
+    /** Batches of other sizes: the last batch of an epoch, and slices of a batch (a few sizes at most). */
+    private final Map<Integer, Batch> others = new HashMap<>();
 
     /** Batches gathered on the host. */
     Batches(Device device, Dataset data, int batchSize) {
@@ -138,11 +141,7 @@ final class Batches implements AutoCloseable {
             if (full == null) full = make(rows);
             return full;
         }
-        if (tail == null || tail.x().dim(0) != rows) {
-            if (tail != null) close(tail);
-            tail = make(rows);
-        }
-        return tail;
+        return others.computeIfAbsent(rows, this::make);
     }
 
     private Batch make(int rows) {
@@ -169,6 +168,7 @@ final class Batches implements AutoCloseable {
     public void close() {
         releaseDataset();
         if (full != null) close(full);
-        if (tail != null) close(tail);
+        for (Batch b : others.values()) close(b);
+        others.clear();
     }
 }

@@ -60,6 +60,7 @@ public final class Trainer {
     private boolean datasetOnDevice;
     private boolean datasetResident;
     private StopSignal stop;
+    private int slices = 1;
 
     /**
      * A trainer for one model, classifying with cross-entropy until {@link #task} or {@link #loss} says
@@ -220,6 +221,31 @@ public final class Trainer {
     }
 
     /**
+     * Gradient accumulation: each batch is computed as {@code slices} consecutive slices (cut by {@link Slices}),
+     * one forward and backward each, their gradients summed in slice order before the single optimizer step
+     * (see {@link TrainingStep}). The update equals the whole batch's to float rounding while only a slice's
+     * activations are alive at a time; and it is, bit for bit, what {@code slices} data-parallel replicas
+     * compute with a {@link GradientSync} for the same batches. 1 (the default) computes each batch whole.
+     * Models with batch normalisation are refused by {@link #fit} when {@code slices > 1}.
+     *
+     * @param slices slices per batch, from 1 to the batch size
+     * @return this trainer
+     * @throws IllegalArgumentException when {@code slices} is below 1 or above the batch size
+     */
+    public Trainer accumulate(int slices) {
+        if (slices < 1 || slices > batchSize) {
+            throw new IllegalArgumentException("accumulate(" + slices + "): the slices per batch must be from 1 to the batch size, " + batchSize);
+        }
+        this.slices = slices;
+        return this;
+    }
+
+    /** {@return the slices each batch is computed in (1 unless {@link #accumulate} set more)} */
+    public int accumulation() {
+        return slices;
+    }
+
+    /**
      * With {@code true}, {@link #fit} uploads the training set's features and labels to the device once (per
      * fit, not per epoch) and then, every step, uploads only the batch's row numbers and gathers the batch
      * there ({@link dev.jgrad.spi.DeviceKernels#gatherRows}), instead of copying the batch's rows on the host and uploading them.
@@ -284,12 +310,13 @@ public final class Trainer {
         Dataset test = rawTest == null ? null : normalization.apply(rawTest);
         TrainingHistory history = new TrainingHistory(task, loss.name());
         steps = resumeFrom.step();
-        try (Batches batches = new Batches(device, train, batchSize, datasetOnDevice, listener::note)) {
+        try (Batches batches = new Batches(device, train, batchSize, datasetOnDevice, listener::note);
+             TrainingStep step = new TrainingStep(model, optimizer, loss).beforeUpdate(beforeUpdate)) {
             datasetResident = batches.onDevice();
             Tensor lossSum = Tensor.zeros(device).keep();
             try {
                 for (int epoch = resumeFrom.epoch(); epoch <= epochs; epoch++) {
-                    EpochStats stats = runEpoch(epoch, epochs, train, test, batches, lossSum, listener);
+                    EpochStats stats = runEpoch(epoch, epochs, train, test, batches, step, lossSum, listener);
                     history.add(stats);
                     if (earlyStopping != null && earlyStopping.update(stats, model)) break;
                     if (epoch < epochs) stopIfRequested(new TrainingPosition(epoch, train.size(), steps, 0f), train.size(), lossSum);
@@ -302,8 +329,8 @@ public final class Trainer {
         return history;
     }
 
-    private EpochStats runEpoch(int epoch, int epochs, Dataset train, Dataset test, Batches batches, Tensor lossSum,
-                                TrainingListener listener) {
+    private EpochStats runEpoch(int epoch, int epochs, Dataset train, Dataset test, Batches batches, TrainingStep step,
+                                Tensor lossSum, TrainingListener listener) {
         int n = train.size();
         int[] order = epochOrder(n, seed, epoch);
         listener.epochStart(epoch, epochs, n);
@@ -316,9 +343,15 @@ public final class Trainer {
         if (first < n) stopIfRequested(new TrainingPosition(epoch, first, steps, 0f), n, lossSum);
         for (int from = first; from < n; from += batchSize) {
             int rows = Math.min(batchSize, n - from);
-            Batches.Batch batch = batches.load(order, from, rows);
             if (schedule != null) schedule.apply(optimizer, baseLr, epoch - 1 + (double) from / n);
-            step(batch, rows, lossSum);
+            long streamRow = (long) (epoch - 1) * n + from;
+            for (int k = 0; k < slices; k++) {
+                int at = Slices.start(rows, slices, k), size = Slices.size(rows, slices, k);
+                if (size == 0) continue;
+                Batches.Batch batch = batches.load(order, from + at, size);
+                step.slice(batch.x(), batch.y(), streamRow + at, rows, lossSum);
+            }
+            step.update(null);
             steps++;
             TrainingPosition at = new TrainingPosition(epoch, from + rows, steps, 0f);
             stepHook.afterStep(at, n, lossSum::item);
@@ -345,21 +378,6 @@ public final class Trainer {
         if (stop == null || !stop.requested()) return;
         stepHook.stopped(at, samplesTotal, lossSum::item);
         throw new TrainingStoppedException(at);
-    }
-
-    private void step(Batches.Batch batch, int rows, Tensor lossSum) {
-        try (Scope scope = Scope.open()) {
-            optimizer.zeroGrad();
-            Tensor output = model.forward(batch.x());
-            Tensor value = loss.apply(output, batch.y());
-            if (value.size() != 1) {
-                throw new IllegalStateException("loss " + loss.name() + " gave a tensor of shape " + value.shapeString() + "; a loss must be a scalar");
-            }
-            value.backward();
-            beforeUpdate.run();
-            optimizer.step();
-            device.kernels().axpby(1, rows, value.buffer(), 1f, lossSum.buffer());
-        }
     }
 
     /**
