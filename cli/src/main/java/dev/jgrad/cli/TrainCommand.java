@@ -86,6 +86,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--accumulate", defaultValue = "1", paramLabel = "SLICES",
+            description = "Gradient accumulation: compute each batch as SLICES slices, one forward and backward each, their gradients "
+                    + "summed before the one update; the same update to float rounding, with a slice's activations in memory "
+                    + "instead of the batch's. It is also, bit for bit, what SLICES data-parallel workers compute. Not with batchnorm "
+                    + "(default ${DEFAULT-VALUE}: whole batches).")
+    int accumulate;
+
     @Option(names = "--optimizer", defaultValue = "adam", description = "sgd, momentum, nesterov, adam, adamw, rmsprop or adagrad (default ${DEFAULT-VALUE}).")
     OptimizerName optimizer;
 
@@ -222,7 +229,7 @@ final class TrainCommand implements Callable<Integer> {
                     net.describe(), net.parameterCount(), kind.label(), setup.lossFunction().name(), optimizer, opt.lr(), batch, seed,
                     normalization.isNone() ? "" : kind == Task.REGRESS ? "; features and targets standardized" : "; features standardized");
             StopSignal stop = new StopSignal();
-            Trainer trainer = new Trainer(net, opt, dev, batch, seed).datasetOnDevice(datasetOnDevice).task(kind)
+            Trainer trainer = new Trainer(net, opt, dev, batch, seed).accumulate(accumulate).datasetOnDevice(datasetOnDevice).task(kind)
                     .loss(setup.lossFunction()).normalization(normalization).evaluateTrainingSet(chart != null).stopOn(stop);
             EarlyStopping stopping = configureTraining(trainer, net, opt);
             if (holdOut != null) {
@@ -296,6 +303,9 @@ final class TrainCommand implements Callable<Integer> {
     private void validate() {
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
         if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        if (accumulate < 1 || accumulate > batch) {
+            throw new IllegalArgumentException("--accumulate must be from 1 to the batch size (" + batch + "), got " + accumulate);
+        }
         if (lr != null && !(lr > 0 && Float.isFinite(lr))) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
         if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
         deviceOptions.validate();

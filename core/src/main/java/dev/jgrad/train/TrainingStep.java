@@ -169,7 +169,7 @@ public final class TrainingStep implements AutoCloseable {
         if (hasBatchNorm == null) hasBatchNorm = containsBatchNorm(model);
         if (hasBatchNorm && model.isTraining()) {
             throw new IllegalArgumentException("the model has batch normalisation, whose statistics span the whole batch, but the batch is "
-                    + how + ": train it with whole batches on one machine (Trainer without accumulate()), or use a model without BatchNorm");
+                    + how + ": train it with whole batches (Trainer.accumulate(1), on one machine) or use a model without BatchNorm");
         }
     }
 
