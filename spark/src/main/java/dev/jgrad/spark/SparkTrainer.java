@@ -8,6 +8,7 @@ import dev.jgrad.io.ModelCard;
 import dev.jgrad.nn.BatchNorm;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Optimizer;
+import dev.jgrad.spark.exchange.TcpGradientSync;
 import dev.jgrad.train.Task;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingPosition;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -89,7 +91,7 @@ public final class SparkTrainer {
     private boolean resume;
     private String workerDevice;
     private String driverDevice = "cpu";
-    private ExchangeStarter exchange;
+    private ExchangeStarter exchange = new TcpExchange(TcpGradientSync.DEFAULT_TIMEOUT);
     private FaultInjection fault;
 
     /**
@@ -228,9 +230,16 @@ public final class SparkTrainer {
         return this;
     }
 
-    /** The exchange the workers sum their gradients over. */
-    SparkTrainer exchange(ExchangeStarter starter) {
-        this.exchange = starter;
+    /**
+     * How long a worker waits for its peers' gradients (or their connection) before it declares the peer failed
+     * and the segment is re-run; it must cover the slowest worker's time for one step.
+     *
+     * @param timeout positive (default {@link TcpGradientSync#DEFAULT_TIMEOUT})
+     * @return this trainer
+     */
+    public SparkTrainer exchangeTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("exchangeTimeout: a positive duration, got " + timeout);
+        this.exchange = new TcpExchange(timeout);
         return this;
     }
 
@@ -305,10 +314,9 @@ public final class SparkTrainer {
      * @throws IllegalArgumentException when the set is empty, an example does not fit the card, or the model
      *                                  has batch normalisation
      * @throws IllegalStateException    when the replicas end a segment with different weights (a bug, never
-     *                                  expected) or the gradient exchange is not available
+     *                                  expected)
      */
     public SparkTrainingResult fit(JavaRDD<Example> examples) {
-        if (exchange == null) throw new IllegalStateException("no gradient exchange is configured for the workers");
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(examples.context());
         JavaPairRDD<Example, Long> indexed = examples.zipWithIndex().persist(StorageLevel.MEMORY_AND_DISK());
         Device device = Devices.open(driverDevice);

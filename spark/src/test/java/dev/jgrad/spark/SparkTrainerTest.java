@@ -60,7 +60,7 @@ class SparkTrainerTest {
 
     private static SparkTrainer trainer(int epochs) {
         return new SparkTrainer(CARD, params -> new Adam(params, LR)).workers(SparkTestCluster.EXECUTORS).batchSize(BATCH).epochs(epochs)
-                .seed(SEED).initSeed(INIT_SEED).stepsPerSegment(STEPS_PER_SEGMENT).exchange(new StarExchangeForTests());
+                .seed(SEED).initSeed(INIT_SEED).stepsPerSegment(STEPS_PER_SEGMENT);
     }
 
     private static Map<String, float[]> oneMachine(int slices, int epochs) {
