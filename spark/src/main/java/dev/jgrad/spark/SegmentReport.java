@@ -14,10 +14,12 @@ import java.util.List;
  * @param seconds        wall time on the driver, from broadcasting the state to having the result
  * @param stepSeconds    the slowest worker's time in its steps
  * @param syncSeconds    of which, the slowest worker's time in the gradient sum
- * @param workerDevices  each worker's device and executor, by rank ({@code "cpu:0 on host/pid 123"})
+ * @param workerDevices  each worker's device and executor, by rank ({@code "cpu on host/pid 123"})
+ * @param runs           how many times Spark ran the segment's stage: 1, or more when a task or executor failed
+ *                       and the segment was re-run from its start (the result is the same)
  */
 public record SegmentReport(int epoch, int firstSample, int endSample, long firstStep, int steps, double meanLoss, double seconds,
-                            double stepSeconds, double syncSeconds, List<String> workerDevices) {
+                            double stepSeconds, double syncSeconds, List<String> workerDevices, int runs) {
     /** Copies the device list. */
     public SegmentReport {
         workerDevices = List.copyOf(workerDevices);

@@ -108,7 +108,7 @@ final class SegmentTask implements FlatMapFunction<Iterator<Routed>, WorkerRepor
                 TrainingPosition end = new TrainingPosition(segment.epoch(), segment.endSample(), segment.firstStep() + segment.steps(), 0f);
                 byte[] out = rank == 0 ? StateBytes.encode(model, opt, end) : null;
                 return List.of(new WorkerReport(rank, device.info().id(), host, checksum(model, opt), lossSum, seconds,
-                        sync.nanos / 1e9, out)).iterator();
+                        sync.nanos / 1e9, out, ctx.stageAttemptNumber() + 1)).iterator();
             }
         }
     }

@@ -14,6 +14,7 @@ import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingPosition;
 import dev.jgrad.train.TrainingStep;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -317,6 +318,23 @@ public final class SparkTrainer {
      *                                  expected)
      */
     public SparkTrainingResult fit(JavaRDD<Example> examples) {
+        try {
+            return train(examples);
+        } catch (SparkException e) {
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof IllegalArgumentException bad) throw new IllegalArgumentException(bad.getMessage(), e);
+            }
+            throw SparkTrainer.<RuntimeException>rethrow(e);
+        }
+    }
+
+    /** Rethrows a job's SparkException as it is: Spark throws it undeclared, and callers catch it by its type. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E rethrow(Throwable e) throws E {
+        throw (E) e;
+    }
+
+    private SparkTrainingResult train(JavaRDD<Example> examples) throws SparkException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(examples.context());
         JavaPairRDD<Example, Long> indexed = examples.zipWithIndex().persist(StorageLevel.MEMORY_AND_DISK());
         Device device = Devices.open(driverDevice);
@@ -403,6 +421,8 @@ public final class SparkTrainer {
                 lossSum += w.lossSum();
                 step = Math.max(step, w.seconds());
                 sync = Math.max(sync, w.syncSeconds());
+                if (w.runs() > 1 && w.rank() == 0) LOG.warn("epoch {}, steps {}-{}: run {} times (a task or executor failed)", seg.epoch(),
+                        seg.firstStep() + 1, seg.firstStep() + seg.steps(), w.runs());
                 if (first) LOG.info("worker {}: {} on {}", w.rank(), w.device(), w.host());
             }
             Checkpoint c = StateBytes.decode(out.getFirst().state(), "worker 0's state after epoch " + seg.epoch());
@@ -412,7 +432,7 @@ public final class SparkTrainer {
                 throw new UncheckedIOException(e);
             }
             return new SegmentReport(seg.epoch(), seg.firstSample(), seg.endSample(), seg.firstStep(), seg.steps(),
-                    lossSum / (seg.endSample() - seg.firstSample()), (System.nanoTime() - t0) / 1e9, step, sync, devices);
+                    lossSum / (seg.endSample() - seg.firstSample()), (System.nanoTime() - t0) / 1e9, step, sync, devices, out.getFirst().runs());
         } finally {
             state.destroy();
         }

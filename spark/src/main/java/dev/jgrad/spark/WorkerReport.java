@@ -13,8 +13,9 @@ import java.io.Serializable;
  * @param seconds     the wall time of its steps
  * @param syncSeconds of which, waiting for and summing gradients
  * @param state       the state after the segment as checkpoint bytes (rank 0 only; null for the others)
+ * @param runs        which run of the segment's stage this was: 1, or more after Spark re-ran it
  */
 record WorkerReport(int rank, String device, String host, long checksum, double lossSum, double seconds, double syncSeconds,
-                    byte[] state) implements Serializable {
+                    byte[] state, int runs) implements Serializable {
     private static final long serialVersionUID = 1L;
 }

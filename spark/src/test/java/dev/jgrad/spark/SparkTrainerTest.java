@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,7 +49,10 @@ class SparkTrainerTest {
     private static final Dataset DIGITS = load();
     private static final ModelCard CARD = ModelCard.of(NET, new int[]{64}, 10);
 
-    private static Map<String, float[]> uninterrupted;
+    private static Run uninterrupted;
+
+    /** A Spark run's final weights and its segments. */
+    record Run(Map<String, float[]> weights, List<SegmentReport> segments) {}
 
     private static Dataset load() {
         try {
@@ -77,15 +81,16 @@ class SparkTrainerTest {
         return out;
     }
 
-    private static Map<String, float[]> fit(SparkTrainer t) {
+    private static Run fit(SparkTrainer t) {
         long t0 = System.nanoTime();
         try (SparkTrainingResult r = t.fit(SparkTestCluster.context(), DIGITS)) {
             System.err.printf("spark fit: %d segments in %.1f s%n", r.segments().size(), (System.nanoTime() - t0) / 1e9);
-            return weights(r.model());
+            for (SegmentReport s : r.segments()) System.err.println("  " + s);
+            return new Run(weights(r.model()), r.segments());
         }
     }
 
-    private static synchronized Map<String, float[]> uninterrupted() {
+    private static synchronized Run uninterrupted() {
         if (uninterrupted == null) uninterrupted = fit(trainer(EPOCHS));
         return uninterrupted;
     }
@@ -103,8 +108,17 @@ class SparkTrainerTest {
 
     @Test
     void twoWorkersGiveTheBitsOfOneMachineAccumulatingTwoSlices() {
-        Map<String, float[]> spark = uninterrupted();
+        Run run = uninterrupted();
+        Map<String, float[]> spark = run.weights();
         assertSameBits(oneMachine(2, EPOCHS), spark);
+        assertEquals(4, run.segments().size(), "two segments an epoch");
+        for (SegmentReport s : run.segments()) {
+            assertEquals(1, s.runs(), s.toString());
+            assertEquals(2, s.workerDevices().size());
+            assertTrue(s.workerDevices().getFirst().startsWith("cpu"), s.toString());
+        }
+        assertTrue(!run.segments().getFirst().workerDevices().getFirst().equals(run.segments().getFirst().workerDevices().get(1)),
+                "two executor JVMs: " + run.segments().getFirst().workerDevices());
         Map<String, float[]> whole = oneMachine(1, EPOCHS);
         double worst = 0;
         for (String k : whole.keySet()) {
@@ -117,8 +131,12 @@ class SparkTrainerTest {
 
     @Test
     void anExecutorKilledMidSegmentLeavesTheWeightsUnchanged() {
-        Map<String, float[]> expected = uninterrupted();
-        assertSameBits(expected, fit(trainer(EPOCHS).injectFault(new FaultInjection(1, 20))));
+        Map<String, float[]> expected = uninterrupted().weights();
+        Run killed = fit(trainer(EPOCHS).injectFault(new FaultInjection(1, 20)));
+        assertSameBits(expected, killed.weights());
+        SegmentReport hit = killed.segments().get(1);     // steps 16-29 hold step 21, where worker 1's JVM halted
+        assertTrue(hit.firstStep() < 20 && 20 < hit.firstStep() + hit.steps(), hit.toString());
+        assertTrue(hit.runs() >= 2, "the segment was re-run: " + hit);
     }
 
     @Test
@@ -152,6 +170,16 @@ class SparkTrainerTest {
         assertEquals(STEPS_PER_EPOCH, Checkpoints.read(dir).position().step());
         assertSameBits(oneMachine(2, 1), afterOne);
         assertTrue(Checkpoints.exists(dir));
-        assertSameBits(uninterrupted(), fit(trainer(EPOCHS).checkpointDir(dir).resume(true)));
+        Run resumed = fit(trainer(EPOCHS).checkpointDir(dir).resume(true));
+        assertEquals(2, resumed.segments().size(), "only the second epoch is left");
+        assertSameBits(uninterrupted().weights(), resumed.weights());
+    }
+
+    @Test
+    void anExampleThatDoesNotFitTheCardIsRefusedByName() {
+        JavaSparkContext sc = SparkTestCluster.context();
+        List<Example> bad = List.of(Example.labeled(new float[64], 1), Example.labeled(new float[63], 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer(1).fit(sc.parallelize(bad, 1)));
+        assertTrue(e.getMessage().startsWith("example 1 has 63 features but the model card takes 64"), e.getMessage());
     }
 }
