@@ -1,13 +1,11 @@
 package dev.jgrad.spark.exchange;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.nio.ByteOrder;
 
 /**
  * The wire format, all little-endian: every frame is an int32 byte count of what follows, then an int32 kind.
- * A hello (sent once by the connecting side) carries a magic number, the sender's rank and its worker count;
+ * {@link FrameDecoder} cuts the stream at the length fields. A hello (sent once by the connecting side) carries a magic number, the sender's rank and its worker count;
  * a data frame carries the step number, a float count and that many raw float32 values. The step number makes a
  * stale or misordered frame an error instead of a silently wrong sum.
  */
@@ -28,20 +26,15 @@ final class Frames {
     /** The largest float count one frame can carry (its byte count must fit the int32 length field). */
     static final int MAX_FLOATS = (Integer.MAX_VALUE - DATA_HEADER) / Float.BYTES;
 
-    /** Splits the byte stream into frames and strips the length field. */
-    static LengthFieldBasedFrameDecoder decoder() {
-        return new LengthFieldBasedFrameDecoder(ByteOrder.LITTLE_ENDIAN, Integer.MAX_VALUE, 0, 4, 0, 4, true);
-    }
-
-    static ByteBuf hello(ByteBufAllocator alloc, int rank, int workers) {
-        ByteBuf b = alloc.buffer(4 + 16);
+    static ByteBuf hello(BufferPool pool, int rank, int workers) {
+        ByteBuf b = pool.take(4 + 16);
         return b.writeIntLE(16).writeIntLE(HELLO).writeIntLE(MAGIC).writeIntLE(rank).writeIntLE(workers);
     }
 
     /** A data frame holding {@code src[off .. off + count)}. */
-    static ByteBuf data(ByteBufAllocator alloc, int kind, long step, float[] src, int off, int count) {
+    static ByteBuf data(BufferPool pool, int kind, long step, float[] src, int off, int count) {
         int bytes = count * Float.BYTES;
-        ByteBuf b = alloc.directBuffer(4 + DATA_HEADER + bytes);
+        ByteBuf b = pool.take(4 + DATA_HEADER + bytes);
         b.writeIntLE(DATA_HEADER + bytes).writeIntLE(kind).writeLongLE(step).writeIntLE(count);
         // One bulk copy through a little-endian view of the buffer's memory, not a put per float.
         b.nioBuffer(b.writerIndex(), bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(src, off, count);

@@ -6,7 +6,6 @@ import dev.jgrad.train.Slices;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -58,6 +57,7 @@ public final class TcpGradientSync implements GradientSync, AutoCloseable {
     private static final long RETRY_MILLIS = 50;
 
     private final EventLoopGroup group;
+    private final BufferPool pool = new BufferPool();
     /** Joined by close: the group reports termination just before its threads end. */
     private final List<Thread> ioThreads = new CopyOnWriteArrayList<>();
     private final Channel server;
@@ -75,6 +75,8 @@ public final class TcpGradientSync implements GradientSync, AutoCloseable {
     private float[] acc = new float[0], received = new float[0];
     /** The step's sends, per peer: reduce-scatter at [c], all-gather at [workers + c]. */
     private ChannelFuture[] writes;
+    /** The step's outgoing frames, back to the pool once sent: to rank c's chunk at [c], this rank's sum at [rank]. */
+    private ByteBuf[] sending;
     private volatile GradientSyncException failure;
     private volatile boolean closed;
 
@@ -172,6 +174,7 @@ public final class TcpGradientSync implements GradientSync, AutoCloseable {
         }
         this.rank = rank;
         this.writes = new ChannelFuture[2 * n];
+        this.sending = new ByteBuf[n];
         this.peers = ps;
     }
 
@@ -209,16 +212,20 @@ public final class TcpGradientSync implements GradientSync, AutoCloseable {
             throw e;
         } finally {
             Arrays.fill(writes, null);
+            for (int i = 0; i < sending.length; i++) {
+                if (sending[i] != null) sending[i].release(); // a failed step's frames; a write may still hold them
+                sending[i] = null;
+            }
         }
     }
 
     private void exchange(Peer[] ps, float[] grads, int length, long s) {
         int n = ps.length;
-        ByteBufAllocator alloc = server.alloc();
+        // Each frame is retained so that it comes back to this replica, for the pool, once Netty has sent it.
         for (int c = 0; c < n; c++) {
             if (c == rank) continue;
-            writes[c] = ps[c].channel.writeAndFlush(Frames.data(alloc, Frames.REDUCE, s, grads,
-                    Slices.start(length, n, c), Slices.size(length, n, c)));
+            sending[c] = Frames.data(pool, Frames.REDUCE, s, grads, Slices.start(length, n, c), Slices.size(length, n, c));
+            writes[c] = ps[c].channel.writeAndFlush(sending[c].retain());
         }
         int lo = Slices.start(length, n, rank), m = Slices.size(length, n, rank);
         if (acc.length < m) {
@@ -242,13 +249,9 @@ public final class TcpGradientSync implements GradientSync, AutoCloseable {
             }
         }
         System.arraycopy(acc, 0, grads, lo, m);
-        ByteBuf chunk = Frames.data(alloc, Frames.GATHER, s, grads, lo, m);
-        try {
-            for (int c = 0; c < n; c++) {
-                if (c != rank) writes[n + c] = ps[c].channel.writeAndFlush(chunk.retainedDuplicate());
-            }
-        } finally {
-            chunk.release();
+        sending[rank] = Frames.data(pool, Frames.GATHER, s, grads, lo, m);
+        for (int c = 0; c < n; c++) {
+            if (c != rank) writes[n + c] = ps[c].channel.writeAndFlush(sending[rank].retainedDuplicate());
         }
         for (int p = 0; p < n; p++) {
             if (p != rank) take(ps[p], Frames.GATHER, s, Slices.size(length, n, p), grads, Slices.start(length, n, p));
@@ -256,6 +259,10 @@ public final class TcpGradientSync implements GradientSync, AutoCloseable {
         // Returning only once the sends are done means a close() right after the last step loses nothing.
         for (int i = 0; i < writes.length; i++) {
             if (writes[i] != null) awaitWrite(writes[i], ps[i % n]);
+        }
+        for (int i = 0; i < n; i++) {
+            if (sending[i] != null) pool.give(sending[i]);
+            sending[i] = null;
         }
     }
 
@@ -271,7 +278,7 @@ public final class TcpGradientSync implements GradientSync, AutoCloseable {
             }
             Frames.copyFloats(f, dst, off);
         } finally {
-            f.release();
+            pool.give(f);
         }
     }
 
@@ -321,7 +328,7 @@ public final class TcpGradientSync implements GradientSync, AutoCloseable {
                 }
                 if (f.isSuccess()) {
                     peer.channel = f.channel();
-                    f.channel().writeAndFlush(Frames.hello(f.channel().alloc(), self, n));
+                    f.channel().writeAndFlush(Frames.hello(pool, self, n));
                     return peer;
                 }
                 last = f.cause();
@@ -388,7 +395,7 @@ public final class TcpGradientSync implements GradientSync, AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(Frames.decoder(), new PeerHandler(TcpGradientSync.this, peer));
+                ch.pipeline().addLast(new FrameDecoder(pool), new PeerHandler(TcpGradientSync.this, peer));
             }
         };
     }
@@ -434,5 +441,6 @@ public final class TcpGradientSync implements GradientSync, AutoCloseable {
         synchronized (accepted) {
             for (Peer p : accepted.values()) p.releaseInbox();
         }
+        pool.close();
     }
 }
