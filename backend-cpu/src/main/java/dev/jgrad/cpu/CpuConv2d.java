@@ -19,6 +19,7 @@ import java.util.Arrays;
  *       from the forward pass: re-reading x is cheaper than writing and re-reading the patches), gBias +=
  *       gy_b's row sums, and gCols_b = weightᵀ · gy_b folded back into gx_b.</li>
  * </ul>
+ * The weights are packed for the GEMM once per call ({@link Sgemm.PackedA}), not once per image.
  * Weight and bias gradients sum over the batch in fixed chunks of {@link #CHUNK} images, each into its own
  * partial sum, added in chunk order at the end: which thread computes a chunk never changes a bit, so the
  * results are identical for any thread count (and every image's forward is computed by one thread alone).
@@ -26,6 +27,9 @@ import java.util.Arrays;
 final class CpuConv2d {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** 8-float vectors for short rows where the machine's own are wider (AVX-512); native on AVX2 too. */
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    private static final boolean VECTOR8 = L > 8;
     /** Images per partial weight gradient: enough chunks to share among threads, few enough to add up cheaply. */
     static final int CHUNK = 8;
 
@@ -36,6 +40,8 @@ final class CpuConv2d {
     private final float[][] gradCols;
     /** Per chunk of images: the partial gWeightᵀ [patch, f] followed by the partial gBias [f]. */
     private float[] partials = new float[0];
+    /** The weights packed once per call for the GEMMs of every image: as A for the forward pass, as Aᵀ for gCols. */
+    private final Sgemm.PackedA packedWeight = new Sgemm.PackedA();
 
     CpuConv2d(Parallel parallel, Sgemm sgemm) {
         this.parallel = parallel;
@@ -48,15 +54,17 @@ final class CpuConv2d {
         int ohw = g.oh() * g.ow(), patch = g.patch(), f = g.f();
         int image = g.c() * g.h() * g.w();
         boolean direct = isPointwise(g);
+        Sgemm.PackedA w = packedWeight;
+        Sgemm.pack(false, f, patch, weight, 0, w);
         forEachImageRange(g.n(), (long) g.n() * ohw * patch * f, (part, from, to) -> {
             float[] cb = direct ? null : ensure(cols, part, patch * ohw);
             for (int b = from; b < to; b++) {
                 int yo = b * f * ohw;
                 if (direct) {
-                    sgemm.gemmOnThread(part, false, false, f, ohw, patch, weight, 0, x, b * image, y, yo, false);
+                    sgemm.gemmOnThread(part, w, false, ohw, x, b * image, y, yo, false);
                 } else {
                     unfold(g, x, b * image, cb);
-                    sgemm.gemmOnThread(part, false, false, f, ohw, patch, weight, 0, cb, 0, y, yo, false);
+                    sgemm.gemmOnThread(part, w, false, ohw, cb, 0, y, yo, false);
                 }
                 for (int o = 0; o < f; o++) biasActivate(y, yo + o * ohw, ohw, bias, o, act, actParam);
             }
@@ -80,6 +88,8 @@ final class CpuConv2d {
         float[] sums = partials;
         long work = (long) n * ohw * patch * f * ((gx != null ? 1 : 0) + (params ? 1 : 0));
         int parts = Math.min(parallel.threads(), chunks);
+        Sgemm.PackedA wt = packedWeight;
+        if (gx != null) Sgemm.pack(true, patch, f, weight, 0, wt);
         Parallel.PartBody body = (part, ps) -> {
             float[] cb = params && !direct ? ensure(cols, part, patch * ohw) : null;
             float[] gc = gx != null && !direct ? ensure(gradCols, part, patch * ohw) : null;
@@ -100,9 +110,9 @@ final class CpuConv2d {
                     }
                     if (gx != null) {
                         if (direct) {
-                            sgemm.gemmOnThread(part, true, false, patch, ohw, f, weight, 0, gy, go, gx, b * image, accumulateX);
+                            sgemm.gemmOnThread(part, wt, false, ohw, gy, go, gx, b * image, accumulateX);
                         } else {
-                            sgemm.gemmOnThread(part, true, false, patch, ohw, f, weight, 0, gy, go, gc, 0, false);
+                            sgemm.gemmOnThread(part, wt, false, ohw, gy, go, gc, 0, false);
                             fold(g, gc, gx, b * image, accumulateX);
                         }
                     }
@@ -239,11 +249,18 @@ final class CpuConv2d {
         }
     }
 
-    /** y[yo, yo + len) += x[xo, xo + len). */
+    /**
+     * y[yo, yo + len) += x[xo, xo + len). The rows are short (an output row: 11 floats for the reference
+     * CNN's second convolution), so a remainder of 8 or more takes one 8-float vector before the scalar tail.
+     */
     private static void addInto(float[] x, int xo, float[] y, int yo, int len) {
         int i = 0;
         for (; i <= len - L; i += L) {
             FloatVector.fromArray(S, y, yo + i).add(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+        if (VECTOR8 && i <= len - 8) {
+            FloatVector.fromArray(S8, y, yo + i).add(FloatVector.fromArray(S8, x, xo + i)).intoArray(y, yo + i);
+            i += 8;
         }
         for (; i < len; i++) y[yo + i] += x[xo + i];
     }

@@ -1,10 +1,27 @@
 package dev.jgrad.cpu;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.util.Arrays;
 
 /** The reference max- and average-pooling kernels (see {@link dev.jgrad.spi.DeviceKernels#maxPool2d}), one plane per task. */
 final class CpuPoolKernels {
     private static final int PARALLEL_FLOATS = 1 << 15;
+    /**
+     * 8 outputs of a 2 x 2, stride-2 pooling at a time, from two 8-float loads per input row: every x86
+     * machine with AVX2 or AVX-512 runs these natively; without 8-float vectors the scalar loop does it all.
+     */
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    private static final boolean VECTOR_POOL = FloatVector.SPECIES_PREFERRED.length() >= 8;
+    /** Lanes 0, 2, .., 14 of a pair of vectors (the left column of each window), and 1, 3, .., 15 (the right). */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S8, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S8, i -> 2 * i + 1);
+    /** Each lane's window start relative to the first: 0, 2, .., 14. */
+    private static final FloatVector STEP2 = FloatVector.fromArray(S8, new float[]{0, 2, 4, 6, 8, 10, 12, 14}, 0);
 
     private CpuPoolKernels() {}
 
@@ -84,10 +101,14 @@ final class CpuPoolKernels {
      * NaN at the first NaN's position, as PyTorch's max_pool2d and the OpenCL kernel do.
      */
     private static void maxPlane2x2(float[] x, float[] y, float[] indices, int xb, int yb, int w, int oh, int ow, int stride) {
+        // the vector path reads 16 floats from each of the window's rows: as far as the input row goes
+        int vectorOutputs = VECTOR_POOL && stride == 2 ? w / 16 * 8 : 0;
         for (int oy = 0; oy < oh; oy++) {
             int r0 = oy * stride * w;
             int o = yb + oy * ow;
-            for (int ox = 0; ox < ow; ox++) {
+            int ox = 0;
+            for (; ox < vectorOutputs; ox += 8) max2x2Stride2(x, xb, r0 + 2 * ox, w, y, indices, o + ox);
+            for (; ox < ow; ox++) {
                 int at = r0 + ox * stride;
                 int i = xb + at;
                 float a = x[i], b = x[i + 1], c = x[i + w], d = x[i + w + 1];
@@ -101,6 +122,31 @@ final class CpuPoolKernels {
                 indices[o + ox] = pos;
             }
         }
+    }
+
+    /**
+     * 8 windows of {@link #maxPlane2x2} with stride 2, the first at plane offset {@code at}: the same
+     * maximum and the same position (ties to the first in window order, NaN at the first NaN) lane by lane,
+     * positions held as floats (exact below 2^24, as the indices buffer is).
+     */
+    private static void max2x2Stride2(float[] x, int xb, int at, int w, float[] y, float[] indices, int o) {
+        int i = xb + at;
+        FloatVector top0 = FloatVector.fromArray(S8, x, i), top1 = FloatVector.fromArray(S8, x, i + 8);
+        FloatVector bot0 = FloatVector.fromArray(S8, x, i + w), bot1 = FloatVector.fromArray(S8, x, i + w + 8);
+        FloatVector a = top0.rearrange(EVEN, top1), b = top0.rearrange(ODD, top1);
+        FloatVector c = bot0.rearrange(EVEN, bot1), d = bot0.rearrange(ODD, bot1);
+        FloatVector m = a.max(b).max(c.max(d));
+        FloatVector posA = STEP2.add((float) at);
+        FloatVector posB = posA.add(1f), posC = posA.add((float) w), posD = posA.add((float) (w + 1));
+        FloatVector pos = posD.blend(posC, c.eq(m)).blend(posB, b.eq(m)).blend(posA, a.eq(m));
+        VectorMask<Float> nan = m.test(VectorOperators.IS_NAN);
+        if (nan.anyTrue()) {
+            FloatVector first = posD.blend(posC, c.test(VectorOperators.IS_NAN)).blend(posB, b.test(VectorOperators.IS_NAN))
+                    .blend(posA, a.test(VectorOperators.IS_NAN));
+            pos = pos.blend(first, nan);
+        }
+        m.intoArray(y, o);
+        pos.intoArray(indices, o);
     }
 
     static void maxPool2dBackward(Parallel parallel, int planes, int h, int w, int k, int stride, int pad, float[] gy,

@@ -95,7 +95,54 @@ final class Sgemm {
         }
         Call call = new Call(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, false, UnaryOp.IDENTITY, 0f,
                 balancedKc(k));
-        block(call, workspaces[workspace], 0, m, 0, n);
+        block(call, workspaces[workspace], null, 0, m, 0, n);
+    }
+
+    /**
+     * op(A) [m, k] packed once, for a caller that multiplies it by many matrices (a convolution's weights, by
+     * each image's patches): {@link #gemmOnThread(int, PackedA, boolean, int, float[], int, float[], int, boolean)}
+     * then skips the packing of A that every call would otherwise repeat. Its contents are a copy: pack again
+     * after A changes.
+     */
+    static final class PackedA {
+        private float[] data = new float[0];
+        private int m, k, kc;
+        private boolean transA;
+    }
+
+    /**
+     * Packs op(A) [m, k] (A starting at aOff) into {@code into}, as {@link #block} would pack it block by block:
+     * k in blocks of {@link #balancedKc}, each holding every row's panels.
+     */
+    static void pack(boolean transA, int m, int k, float[] a, int aOff, PackedA into) {
+        int kcStd = balancedKc(k);
+        int perBlock = roundUp(m, MR) * kcStd;
+        int blocks = (k + kcStd - 1) / kcStd;
+        if (into.data.length < blocks * perBlock + 8) into.data = new float[blocks * perBlock + 8];   // + 8: packA's overlapping stores
+        Call call = new Call(transA, false, m, 0, k, a, aOff, null, 0, null, 0, false, false, UnaryOp.IDENTITY, 0f, kcStd);
+        for (int q = 0, pc = 0; pc < k; q++, pc += kcStd) {
+            packA(call, into.data, q * perBlock, 0, m, pc, Math.min(kcStd, k - pc));
+        }
+        into.m = m;
+        into.k = k;
+        into.kc = kcStd;
+        into.transA = transA;
+    }
+
+    /**
+     * {@link #gemmOnThread(int, boolean, boolean, int, int, int, float[], int, float[], int, float[], int, boolean)}
+     * with op(A) already packed by {@link #pack}: the same sums, bit for bit.
+     */
+    void gemmOnThread(int workspace, PackedA a, boolean transB, int n, float[] b, int bOff, float[] c, int cOff,
+                      boolean accumulate) {
+        int m = a.m, k = a.k;
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * n, cOff + (i + 1) * n, 0f);
+            return;
+        }
+        Call call = new Call(a.transA, transB, m, n, k, null, 0, b, bOff, c, cOff, accumulate, false, UnaryOp.IDENTITY, 0f, a.kc);
+        block(call, workspaces[workspace], a, 0, m, 0, n);
     }
 
     /** KC-sized blocks of k, balanced: 784 -> 3 x 262, not 2 x 384 + 16. Depends on k alone. */
@@ -130,20 +177,20 @@ final class Sgemm {
         int mPanels = (m + MR - 1) / MR;
         long work = (long) m * n * k;
         if (threads == 1 || work < PARALLEL_THRESHOLD || Math.max(nPanels, mPanels) == 1) {
-            block(call, workspaces[0], 0, m, 0, n);
+            block(call, workspaces[0], null, 0, m, 0, n);
         } else if (nPanels >= 2 * threads || nPanels >= mPanels) {
             int parts = Math.min(threads, nPanels);
             parallel.forEachPart(parts, (part, ps) -> {
                 int j0 = (int) ((long) nPanels * part / ps) * NR;
                 int j1 = Math.min(n, (int) ((long) nPanels * (part + 1) / ps) * NR);
-                block(call, workspaces[part], 0, m, j0, j1);
+                block(call, workspaces[part], null, 0, m, j0, j1);
             });
         } else {
             int parts = Math.min(threads, mPanels);
             parallel.forEachPart(parts, (part, ps) -> {
                 int i0 = (int) ((long) mPanels * part / ps) * MR;
                 int i1 = Math.min(m, (int) ((long) mPanels * (part + 1) / ps) * MR);
-                block(call, workspaces[part], i0, i1, 0, n);
+                block(call, workspaces[part], null, i0, i1, 0, n);
             });
         }
     }
@@ -160,13 +207,14 @@ final class Sgemm {
         }
     }
 
-    /** Computes C rows [i0, i1) x columns [j0, j1) on one thread. */
-    private void block(Call call, Workspace ws, int i0, int i1, int j0, int j1) {
+    /** Computes C rows [i0, i1) x columns [j0, j1) on one thread; op(A) from {@code packed} when it is not null. */
+    private void block(Call call, Workspace ws, PackedA packed, int i0, int i1, int j0, int j1) {
         int k = call.k;
         int kcStd = call.kc;
+        int perBlock = roundUp(call.m, MR) * kcStd;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += kcStd) {
+            for (int q = 0, pc = 0; pc < k; q++, pc += kcStd) {
                 int kc = Math.min(kcStd, k - pc);
                 int needB = roundUp(nc, NR) * kc;
                 if (ws.packB.length < needB) ws.packB = new float[roundUp(Math.min(NC, call.n), NR) * kcStd];
@@ -175,26 +223,31 @@ final class Sgemm {
                 boolean last = pc + kc == k;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
+                    if (packed != null) {
+                        macroKernel(call, ws, packed.data, q * perBlock + ic * kc, ic, mc, jc, nc, kc, init, last);
+                        continue;
+                    }
                     int needA = roundUp(mc, MR) * kc;
                     if (ws.packA.length < needA + 8) ws.packA = new float[roundUp(Math.min(MC, call.m), MR) * kcStd + 8];   // + 8: packA's overlapping stores
-                    packA(call, ws.packA, ic, mc, pc, kc);
-                    macroKernel(call, ws, ic, mc, jc, nc, kc, init, last);
+                    packA(call, ws.packA, 0, ic, mc, pc, kc);
+                    macroKernel(call, ws, ws.packA, 0, ic, mc, jc, nc, kc, init, last);
                 }
             }
         }
     }
 
-    private void macroKernel(Call call, Workspace ws, int ic, int mc, int jc, int nc, int kc, int init, boolean last) {
+    private void macroKernel(Call call, Workspace ws, float[] pa, int aBase, int ic, int mc, int jc, int nc, int kc, int init,
+                             boolean last) {
         float[] c = call.c;
         int n = call.n;
-        float[] pa = ws.packA, pb = ws.packB;
+        float[] pb = ws.packB;
         boolean epilogue = last && call.act != UnaryOp.IDENTITY;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bo = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                int ao = ir * kc;
+                int ao = aBase + ir * kc;
                 int co = call.cOff + (ic + ir) * n + jc + jr;
                 if (mr == MR && nr == NR) {
                     if (init != INIT_LOAD) startTile(c, co, n, init == INIT_BIAS ? biasPad : ZEROS, init == INIT_BIAS ? jc + jr : 0);
@@ -345,12 +398,12 @@ final class Sgemm {
      * store land in the next p's slots, which the next store (or the scalar tail) overwrites; the last
      * store of the block spills into the array's 8 floats of padding.
      */
-    private static void packA(Call call, float[] pa, int ic, int mc, int pc, int kc) {
+    private static void packA(Call call, float[] pa, int paOff, int ic, int mc, int pc, int kc) {
         float[] a = call.a;
         int aOff = call.aOff;
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int base = ir * kc;
+            int base = paOff + ir * kc;
             if (call.transA) {                      // A stored [k, m]: each p holds MR consecutive floats
                 int m = call.m;
                 int p = 0;
