@@ -3,6 +3,7 @@ package dev.jgrad.cpu;
 import dev.jgrad.spi.ConvGeometry;
 import dev.jgrad.spi.UnaryOp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -190,6 +191,22 @@ final class CpuConv2d {
     static void unfold(ConvGeometry g, float[] x, int xo, float[] cols) {
         int h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), sh = g.strideH(), sw = g.strideW(), ph = g.padH(), pw = g.padW();
         int oh = g.oh(), ow = g.ow(), ohw = oh * ow;
+        if (rowsInOneVector(g)) {
+            // each output row is one masked vector copy: no call and no scalar tail per 11-float row
+            VectorMask<Float> row = S.indexInRange(0, ow);
+            int r = 0;
+            for (int ci = 0; ci < g.c(); ci++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++, r++) {
+                        int src = xo + (ci * h + ky) * w + kx;
+                        for (int oy = 0, o = r * ohw; oy < oh; oy++, o += ow, src += w) {
+                            FloatVector.fromArray(S, x, src, row).intoArray(cols, o, row);
+                        }
+                    }
+                }
+            }
+            return;
+        }
         int r = 0;
         for (int ci = 0; ci < g.c(); ci++) {
             int plane = xo + ci * h * w;
@@ -224,6 +241,10 @@ final class CpuConv2d {
     static void fold(ConvGeometry g, float[] cols, float[] x, int xo, boolean accumulate) {
         int h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), sh = g.strideH(), sw = g.strideW(), ph = g.padH(), pw = g.padW();
         int oh = g.oh(), ow = g.ow(), ohw = oh * ow;
+        if (rowsInOneVector(g)) {
+            foldRows(g, cols, x, xo, accumulate);
+            return;
+        }
         if (!accumulate) Arrays.fill(x, xo, xo + g.c() * h * w, 0f);
         int r = 0;
         for (int ci = 0; ci < g.c(); ci++) {
@@ -245,6 +266,41 @@ final class CpuConv2d {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Stride 1, no padding, and an image row fits one vector (AVX-512: up to 16 floats): {@link #unfold} and
+     * {@link #fold} then move whole rows as single masked vectors.
+     */
+    private static boolean rowsInOneVector(ConvGeometry g) {
+        return L >= 16 && g.w() <= L && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
+    }
+
+    /**
+     * {@link #fold} for {@link #rowsInOneVector}: each row of x is summed in a register from the cols rows
+     * that read it (each shifted by its kx) and stored once, instead of one read-modify-write of x per cols
+     * row. Every element receives its terms in the same order as in the general loop (cols row r
+     * ascending, after x's own value or 0), so the sums are the same bit for bit.
+     */
+    private static void foldRows(ConvGeometry g, float[] cols, float[] x, int xo, boolean accumulate) {
+        int h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw();
+        int oh = g.oh(), ow = g.ow(), ohw = oh * ow;
+        VectorMask<Float> row = S.indexInRange(0, w);
+        for (int ci = 0; ci < g.c(); ci++) {
+            for (int iy = 0; iy < h; iy++) {
+                int dst = xo + (ci * h + iy) * w;
+                FloatVector acc = accumulate ? FloatVector.fromArray(S, x, dst, row) : FloatVector.zero(S);
+                for (int ky = Math.max(0, iy - oh + 1); ky <= Math.min(kh - 1, iy); ky++) {
+                    int oy = iy - ky;
+                    for (int kx = 0; kx < kw; kx++) {
+                        int r = (ci * kh + ky) * kw + kx;
+                        // lanes kx .. kx + ow - 1 of the x row take cols row r's output row oy
+                        acc = acc.add(FloatVector.fromArray(S, cols, r * ohw + oy * ow - kx, S.indexInRange(-kx, ow)));
+                    }
+                }
+                acc.intoArray(x, dst, row);
             }
         }
     }

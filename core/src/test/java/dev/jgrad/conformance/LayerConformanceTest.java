@@ -121,7 +121,9 @@ public abstract class LayerConformanceTest {
     void conv2dKernelsMatchReference() {
         if (!d.kernels().hasConv2d()) return;
         int[][] cases = {{3, 2, 7, 6, 4, 3, 3, 1, 1, 0, 0}, {2, 3, 8, 7, 5, 3, 2, 2, 1, 1, 0}, {11, 4, 3, 3, 2, 1, 1, 1, 1, 0, 0},
-                {9, 1, 10, 9, 6, 3, 3, 1, 1, 1, 1}, {1, 2, 9, 8, 3, 4, 3, 3, 2, 1, 1}, {17, 3, 6, 5, 7, 3, 3, 1, 1, 0, 0}};
+                {9, 1, 10, 9, 6, 3, 3, 1, 1, 1, 1}, {1, 2, 9, 8, 3, 4, 3, 3, 2, 1, 1}, {17, 3, 6, 5, 7, 3, 3, 1, 1, 0, 0},
+                // the reference CNN's second convolution (rows of 13), rows of 16 and 17 (one vector, just over) with kh != kw
+                {5, 4, 13, 13, 6, 3, 3, 1, 1, 0, 0}, {2, 3, 5, 16, 4, 2, 3, 1, 1, 0, 0}, {2, 3, 5, 17, 4, 2, 3, 1, 1, 0, 0}};
         for (int[] cs : cases) {
             dev.jgrad.spi.ConvGeometry g = new dev.jgrad.spi.ConvGeometry(cs[0], cs[1], cs[2], cs[3], cs[4], cs[5], cs[6],
                     cs[7], cs[8], cs[9], cs[10]);
