@@ -17,13 +17,10 @@ import dev.jgrad.train.StopSignal;
 import java.util.Map;
 import dev.jgrad.train.TrainingStoppedException;
 import dev.jgrad.nn.Module;
-import dev.jgrad.optim.Adagrad;
-import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.GradClip;
 import dev.jgrad.optim.Optimizer;
+import dev.jgrad.optim.OptimizerSpec;
 import dev.jgrad.optim.Penalties;
-import dev.jgrad.optim.RMSprop;
-import dev.jgrad.optim.SGD;
 import dev.jgrad.optim.schedule.LrSchedule;
 import dev.jgrad.train.EarlyStopping;
 import dev.jgrad.train.Evaluation;
@@ -129,6 +126,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     PersistenceOptions persistence = new PersistenceOptions();
 
+    @Mixin
+    SparkOptions spark = new SparkOptions();
+
     // ---- schedule, regularization, clipping, early stopping ----------------------------------
 
     @Option(names = "--schedule", defaultValue = "constant", paramLabel = "SPEC",
@@ -200,7 +200,17 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Integer train(Checkpoint resumed) throws Exception {
+    /**
+     * What a run trains, as the flags (and a resumed checkpoint's saved flags) define it.
+     *
+     * @param holdOut       the fraction of the training set held out for validation, or null for none
+     * @param fitting       the split training sees: the training set less the held-out part, and the part held out
+     *                      (the test set when nothing is held out)
+     */
+    record Run(TaskSetup setup, Task kind, Split split, Double holdOut, Split fitting, Normalization normalization, int outputs, ModelCard card) {}
+
+    /** Loads the data and makes the model card: the part of training that is the same on one machine and on Spark. */
+    private Run prepare(Checkpoint resumed) throws Exception {
         TaskSetup setup = taskSetup();
         Task kind = setup.task();
         Split split;
@@ -216,6 +226,20 @@ final class TrainCommand implements Callable<Integer> {
         Split fitting = holdOut == null ? split : ValidationSplit.of(split.train(), holdOut, seed);
         Normalization normalization = standardize ? Normalization.fit(fitting.train(), true, kind == Task.REGRESS) : Normalization.NONE;
         ModelCard card = CardFlags.card(this, split.train().featureCount(), outputs).withTask(kind).withNormalization(normalization);
+        return new Run(setup, kind, split, holdOut, fitting, normalization, outputs, card);
+    }
+
+    private Integer train(Checkpoint resumed) throws Exception {
+        Run run = prepare(resumed);
+        if (spark.master != null) return new SparkTraining(this, spark).train(run, resumed);
+        TaskSetup setup = run.setup();
+        Task kind = run.kind();
+        Split split = run.split();
+        Double holdOut = run.holdOut();
+        Split fitting = run.fitting();
+        Normalization normalization = run.normalization();
+        int outputs = run.outputs();
+        ModelCard card = run.card();
         Module net = card.build();
         try (Device dev = deviceOptions.open(line -> System.out.println(line))) {
             net.to(dev, seed);
@@ -306,6 +330,8 @@ final class TrainCommand implements Callable<Integer> {
         if (accumulate < 1 || accumulate > batch) {
             throw new IllegalArgumentException("--accumulate must be from 1 to the batch size (" + batch + "), got " + accumulate);
         }
+        spark.validate(matched("--workers"), matched("--segment-steps"));
+        if (spark.master != null) SparkTraining.validate(this);
         if (lr != null && !(lr > 0 && Float.isFinite(lr))) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
         if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
         deviceOptions.validate();
@@ -383,24 +409,18 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     float learningRate() {
-        if (lr != null) return lr;
-        return switch (optimizer) {
-            case adam, adamw, rmsprop -> 0.001f;
-            case adagrad -> 0.01f;
-            default -> 0.05f;
-        };
+        return lr != null ? lr : optimizerKind().defaultLr();
+    }
+
+    OptimizerSpec.Kind optimizerKind() {
+        return OptimizerSpec.Kind.valueOf(optimizer.name().toUpperCase(Locale.ROOT));
+    }
+
+    OptimizerSpec optimizerSpec() {
+        return new OptimizerSpec(optimizerKind(), learningRate(), momentum, weightDecay);
     }
 
     Optimizer buildOptimizer(Module net) {
-        float rate = learningRate();
-        return switch (optimizer) {
-            case sgd -> new SGD(net.parameters(), rate, 0f, false, weightDecay);
-            case momentum -> new SGD(net.parameters(), rate, momentum, false, weightDecay);
-            case nesterov -> new SGD(net.parameters(), rate, momentum, true, weightDecay);
-            case adam -> new Adam(net.parameters(), rate, 0.9f, 0.999f, 1e-8f, weightDecay, false);
-            case adamw -> new Adam(net.parameters(), rate, 0.9f, 0.999f, 1e-8f, weightDecay, true);
-            case rmsprop -> new RMSprop(net.parameters(), rate, 0.99f, 1e-8f, weightDecay, 0f);
-            case adagrad -> new Adagrad(net.parameters(), rate, 0f, weightDecay, 0f, 1e-10f);
-        };
+        return optimizerSpec().create(net.parameters());
     }
 }

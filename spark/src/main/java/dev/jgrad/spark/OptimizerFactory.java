@@ -21,4 +21,15 @@ public interface OptimizerFactory extends Serializable {
      * @return a fresh optimizer over exactly these parameters, of the same kind and settings on every call
      */
     Optimizer create(List<Tensor> parameters);
+
+    /**
+     * The factory of an optimizer named by its settings (as the CLI's {@code --optimizer}, {@code --lr} ...).
+     *
+     * @param spec the optimizer's kind and settings
+     * @return a factory making {@code spec.create(parameters)}
+     */
+    static OptimizerFactory of(dev.jgrad.optim.OptimizerSpec spec) {
+        if (spec == null) throw new IllegalArgumentException("OptimizerFactory.of needs an optimizer spec");
+        return spec::create;
+    }
 }

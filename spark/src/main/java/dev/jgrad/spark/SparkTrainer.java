@@ -94,6 +94,7 @@ public final class SparkTrainer {
     private String driverDevice = "cpu";
     private ExchangeStarter exchange = new TcpExchange(TcpGradientSync.DEFAULT_TIMEOUT);
     private FaultInjection fault;
+    private java.util.function.Consumer<SegmentReport> segmentListener = r -> {};
 
     /**
      * A trainer for the network a model card describes, for the card's {@link ModelCard#task() task} with its
@@ -245,6 +246,18 @@ public final class SparkTrainer {
     }
 
     /** A fault for recovery tests; see {@link FaultInjection}. */
+    /**
+     * Calls {@code listener} on the driver after each segment, as soon as its state is back (progress
+     * output, custom logging); replaces any earlier listener.
+     *
+     * @param listener receives each segment's report, in order
+     * @return this trainer
+     */
+    public SparkTrainer onSegment(java.util.function.Consumer<SegmentReport> listener) {
+        this.segmentListener = listener == null ? r -> {} : listener;
+        return this;
+    }
+
     SparkTrainer injectFault(FaultInjection f) {
         this.fault = f;
         return this;
@@ -374,6 +387,7 @@ public final class SparkTrainer {
                     }
                     SegmentReport r = runSegment(sc, indexed, seg, positions, arch, net, opt, reports.isEmpty());
                     reports.add(r);
+                    segmentListener.accept(r);
                     pos = new TrainingPosition(seg.epoch(), seg.endSample(), seg.firstStep() + seg.steps(),
                             pos.lossSum() + (float) (r.meanLoss() * (seg.endSample() - seg.firstSample())));
                     if (checkpointDir != null) Checkpoints.write(checkpointDir, net, opt, pos, card.toMetadata());
