@@ -119,6 +119,7 @@ final class SparkTraining {
                 .setIfMissing("spark.cores.max", Integer.toString(options.workers))
                 .setIfMissing("spark.scheduler.minRegisteredResourcesRatio", "1.0")
                 .setIfMissing("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s")
+                .setIfMissing("spark.ui.showConsoleProgress", "false")
                 .setExecutorEnv("SPARK_SCALA_VERSION", "2.13");
         if (cmd.deviceOptions.threads != null) {
             conf.setExecutorEnv(DeviceConfig.THREADS_PROPERTY.toUpperCase(Locale.ROOT).replace('.', '_'), cmd.deviceOptions.threads.toString());
