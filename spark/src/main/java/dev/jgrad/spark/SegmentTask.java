@@ -57,6 +57,18 @@ final class SegmentTask implements FlatMapFunction<Iterator<Routed>, WorkerRepor
         this.fault = fault;
     }
 
+    /**
+     * The device a worker opens: the one asked for explicitly; else, when Spark's resource scheduling gave the
+     * task a GPU ({@code spark.task.resource.gpu.amount}), that GPU as a CUDA device; else null, which lets
+     * {@link Devices#open(String, java.util.function.Consumer)} read {@code JGRAD_DEVICE} or pick {@code auto}.
+     */
+    static String deviceFor(String explicit, java.util.Map<String, org.apache.spark.resource.ResourceInformation> resources) {
+        if (explicit != null) return explicit;
+        org.apache.spark.resource.ResourceInformation gpu = resources == null ? null : resources.get("gpu");
+        if (gpu != null && gpu.addresses().length > 0) return "cuda:" + gpu.addresses()[0].trim();
+        return null;
+    }
+
     @Override
     public Iterator<WorkerReport> call(Iterator<Routed> input) throws Exception {
         BarrierTaskContext ctx = BarrierTaskContext.get();
@@ -66,7 +78,7 @@ final class SegmentTask implements FlatMapFunction<Iterator<Routed>, WorkerRepor
         rows.sort(Comparator.comparingInt(Routed::position));
         String host = java.net.InetAddress.getLocalHost().getHostName() + "/pid " + ProcessHandle.current().pid();
         ModelCard card = architecture.card();
-        try (Device device = Devices.open(deviceSpec, line -> LOG.info("worker {}: {}", rank, line))) {
+        try (Device device = Devices.open(deviceFor(deviceSpec, ctx.resourcesJMap()), line -> LOG.info("worker {}: {}", rank, line))) {
             LOG.info("worker {}: {}", rank, device.info().id());
             Module model = card.build().to(device, 0);
             Optimizer opt = optimizer.create(model.parameters());

@@ -69,7 +69,9 @@ import java.util.List;
  * read whole on every worker, so no executor needs to hold the data set.
  *
  * <p>Devices: each task opens its device through {@link Devices#open(String, java.util.function.Consumer)}:
- * {@link #workerDevice} when set, else the executor's {@code jgrad.device} system property or
+ * {@link #workerDevice} when set, else the GPU that Spark's resource scheduling assigned to the task
+ * ({@code spark.task.resource.gpu.amount=1} with a GPU discovery script: its address becomes {@code cuda:ADDRESS}),
+ * else the executor's {@code jgrad.device} system property or
  * {@code JGRAD_DEVICE} environment variable ({@code spark.executorEnv.JGRAD_DEVICE}), else {@code auto}; the
  * log names each worker's device ({@code worker k: <device>}), and so do the {@link SegmentReport}s.
  *
