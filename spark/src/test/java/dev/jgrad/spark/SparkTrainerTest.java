@@ -30,6 +30,7 @@ import java.util.TreeMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link SparkTrainer} on a real two-executor Spark against one machine's {@link Trainer}: the same global
@@ -127,6 +128,35 @@ class SparkTrainerTest {
         }
         System.err.printf("spark vs whole-batch training on one machine: largest relative weight difference %.3g%n", worst);
         assertTrue(worst < 1e-3, "within float rounding of whole-batch training: " + worst);
+    }
+
+    /**
+     * The reference MLP (784-512-256-10, Adam, batch 128) on Fashion-MNIST's first 2,048 training images, one
+     * epoch: its 535,818-float gradient crosses the exchange every step (16 steps), and the weights are those of
+     * one machine accumulating two slices, to the bit.
+     */
+    @Test
+    void theReferenceMlpOnFashionMnistGivesTheBitsOfOneMachine() throws Exception {
+        assumeTrue(java.nio.file.Files.isDirectory(Datasets.FASHION_MNIST_DIR),
+                "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
+        Dataset all = Datasets.load(Datasets.FASHION_MNIST).train();
+        int[] first = new int[2048];
+        for (int i = 0; i < first.length; i++) first[i] = i;
+        Dataset images = all.select(first, 0, first.length, "fashion-mnist, first 2,048");
+        ModelCard card = ModelCard.forFeatures("mlp:512,256", "relu", 784, 10);
+        Map<String, float[]> oneMachine;
+        try (Device d = Devices.open(new CpuBackend(), 0, DeviceConfig.standard())) {
+            Module net = card.build().to(d, 3);
+            new Trainer(net, new Adam(net.parameters(), 1e-3f), d, 128, 5).accumulate(2).fit(images, null, 1, new TrainingListener() {});
+            oneMachine = weights(net);
+        }
+        SparkTrainer t = new SparkTrainer(card, params -> new Adam(params, 1e-3f)).workers(SparkTestCluster.EXECUTORS)
+                .batchSize(128).epochs(1).seed(5).initSeed(3);
+        try (SparkTrainingResult r = t.fit(SparkTestCluster.context(), images)) {
+            assertEquals(16, r.position().step());
+            assertSameBits(oneMachine, weights(r.model()));
+            System.err.println("reference MLP on spark: " + r.segments().getFirst());
+        }
     }
 
     @Test
