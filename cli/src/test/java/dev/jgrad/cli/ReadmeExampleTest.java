@@ -1,10 +1,9 @@
 package dev.jgrad.cli;
 
+import dev.jgrad.testing.ReadmeExamples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URL;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Compiles and runs the library examples in README.md, so the README cannot drift from the API. */
@@ -54,18 +52,8 @@ class ReadmeExampleTest {
         assertTrue(printed.contains("predicted progression of the first test patient: "), printed);
     }
 
-    /** Compiles README.md's java block marked {@code <!-- example: NAME -->} as {@code className} into dir. */
     private static void compile(String name, String className, Path dir) throws Exception {
-        String text = Files.readString(Path.of("..", "README.md"));
-        Matcher m = Pattern.compile("<!-- example: " + name + " -->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(text);
-        assertTrue(m.find(), "README.md has no '<!-- example: " + name + " -->' java block");
-        Path src = dir.resolve(className + ".java");
-        Files.writeString(src, m.group(1));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        int rc = javac.run(null, diagnostics, diagnostics, "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), "-d", dir.toString(), src.toString());
-        assertEquals(0, rc, "README example does not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
+        ReadmeExamples.compile(Path.of("..", "README.md"), name, className, dir);
     }
 
     /** Runs the compiled example's main with args and returns what it printed. */

@@ -1,25 +1,19 @@
 package dev.jgrad.spark;
 
+import dev.jgrad.testing.ReadmeExamples;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,17 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReadmeSparkExampleTest {
     @Test
     void readmeSparkExampleCompilesAndTrains(@TempDir Path dir) throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
-        Matcher m = Pattern.compile("<!-- example: spark -->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-        assertTrue(m.find(), "README.md has no '<!-- example: spark -->' java block");
         Path classes = Files.createDirectories(dir.resolve("classes"));
-        Path src = dir.resolve("SparkExample.java");
-        Files.writeString(src, m.group(1));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        int rc = javac.run(null, diagnostics, diagnostics, "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), "-d", classes.toString(), src.toString());
-        assertEquals(0, rc, "README example does not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
+        ReadmeExamples.compile(Path.of("..", "README.md"), "spark", "SparkExample", classes);
 
         Path jar = dir.resolve("example.jar");
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out);
