@@ -115,6 +115,10 @@ final class Sgemm {
      * k in blocks of {@link #balancedKc}, each holding every row's panels.
      */
     static void pack(boolean transA, int m, int k, float[] a, int aOff, PackedA into) {
+        into.m = m;
+        into.k = k;
+        into.transA = transA;
+        if (m == 0 || k == 0) return;                     // nothing to pack; the product is empty or zero
         int kcStd = balancedKc(k);
         int perBlock = roundUp(m, MR) * kcStd;
         int blocks = (k + kcStd - 1) / kcStd;
@@ -123,10 +127,7 @@ final class Sgemm {
         for (int q = 0, pc = 0; pc < k; q++, pc += kcStd) {
             packA(call, into.data, q * perBlock, 0, m, pc, Math.min(kcStd, k - pc));
         }
-        into.m = m;
-        into.k = k;
         into.kc = kcStd;
-        into.transA = transA;
     }
 
     /**

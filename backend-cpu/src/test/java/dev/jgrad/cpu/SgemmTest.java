@@ -134,6 +134,29 @@ class SgemmTest {
         assertBitwiseEqual(first, again, "the same product twice");
     }
 
+    /** A pre-packed A gives the same C bit for bit as packing it in the call, for every shape and layout. */
+    @Test
+    void prePackedAEqualsPackingInTheCall() {
+        Sgemm sgemm = new Sgemm(single);
+        Sgemm.PackedA packed = new Sgemm.PackedA();               // one instance throughout: repacked for each shape
+        for (int[] s : SHAPES) {
+            Problem p = Problem.random(new SplittableRandom(7 + s[0] * 31L + s[1] * 7L + s[2]), s[0], s[1], s[2]);
+            for (boolean transA : new boolean[]{false, true}) {
+                for (boolean transB : new boolean[]{false, true}) {
+                    for (boolean accumulate : new boolean[]{false, true}) {
+                        String what = java.util.Arrays.toString(s) + " transA " + transA + " transB " + transB + " accumulate " + accumulate;
+                        float[] a = p.stored(p.a, transA, p.m, p.k), b = p.stored(p.b, transB, p.k, p.n);
+                        float[] expected = p.c0.clone(), actual = p.c0.clone();
+                        sgemm.gemmOnThread(0, transA, transB, p.m, p.n, p.k, a, 0, b, 0, expected, 0, accumulate);
+                        Sgemm.pack(transA, p.m, p.k, a, 0, packed);
+                        sgemm.gemmOnThread(0, packed, transB, p.n, b, 0, actual, 0, accumulate);
+                        assertBitwiseEqual(expected, actual, what);
+                    }
+                }
+            }
+        }
+    }
+
     private static void assertBitwiseEqual(float[] expected, float[] actual, String what) {
         assertEquals(expected.length, actual.length, what);
         for (int i = 0; i < expected.length; i++) {
