@@ -303,23 +303,17 @@ public final class SparkTrainer {
 
     /**
      * Trains on a data set read on the driver with jgrad's own readers ({@link dev.jgrad.data.Datasets#load});
-     * its examples are sent to the executors by Spark.
+     * its examples go to the executors once, as broadcast blocks of consecutive rows (one per partition), not
+     * inside every segment's tasks.
      *
      * @param spark the Spark context
      * @param data  the training set, targets of the card's task
      * @return the trained model on the driver
      */
     public SparkTrainingResult fit(JavaSparkContext spark, dev.jgrad.data.Dataset data) {
-        int f = data.featureCount(), w = data.targets().width();
-        List<Example> list = new ArrayList<>(data.size());
-        for (int i = 0; i < data.size(); i++) {
-            float[] x = new float[f];
-            System.arraycopy(data.features(), i * f, x, 0, f);
-            float[] y = new float[w];
-            if (w > 0) data.targets().copyTo(i, y, 0);
-            list.add(new Example(x, y));
+        try (BroadcastExamples blocks = BroadcastExamples.of(spark, data, Math.max(workers, spark.defaultParallelism()))) {
+            return fit(blocks.rdd(spark));
         }
-        return fit(spark.parallelize(list, Math.max(workers, spark.defaultParallelism())));
     }
 
     /**
