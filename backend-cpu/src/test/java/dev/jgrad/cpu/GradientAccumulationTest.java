@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GradientAccumulationTest {
     private static final String NET = "dense(32)-relu-dropout(0.25)-dense(10)";
-    private static final int BATCH = 50;        // 1,347 digits: 26 full batches and a last one of 47 rows
+    private static final int BATCH = 50;        // 1,437 digits: 28 full batches and a last one of 37 rows
     private static final long SEED = 9;
 
     private static final Dataset DIGITS = load();

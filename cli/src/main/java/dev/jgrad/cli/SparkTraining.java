@@ -29,6 +29,8 @@ import java.util.Locale;
 final class SparkTraining {
     private final TrainCommand cmd;
     private final SparkOptions options;
+    /** Whether the workers' devices were printed: with the first segment of this run, resumed or not. */
+    private boolean devicesShown;
 
     SparkTraining(TrainCommand cmd, SparkOptions options) {
         this.cmd = cmd;
@@ -83,7 +85,7 @@ final class SparkTraining {
                 .workers(options.workers).batchSize(cmd.batch).epochs(cmd.epochs).seed(cmd.seed).stepsPerSegment(options.segmentSteps)
                 .workerDevice(cmd.deviceOptions.device == null || cmd.deviceOptions.device.isBlank() ? null : cmd.deviceOptions.device)
                 .checkpointDir(cmd.persistence.checkpointDir).resume(resumed != null)
-                .onSegment(SparkTraining::print);
+                .onSegment(this::print);
         long t0 = System.nanoTime();
         try (JavaSparkContext sc = new JavaSparkContext(conf());
              SparkTrainingResult result = trainer.fit(sc, train)) {
@@ -97,8 +99,9 @@ final class SparkTraining {
         return 0;
     }
 
-    private static void print(SegmentReport r) {
-        if (r.firstStep() == 0 || r.firstSample() == 0 && r.epoch() == 1) {
+    private void print(SegmentReport r) {
+        if (!devicesShown) {
+            devicesShown = true;
             for (int k = 0; k < r.workerDevices().size(); k++) System.out.println("worker " + k + ": " + r.workerDevices().get(k));
         }
         int samples = r.endSample() - r.firstSample();

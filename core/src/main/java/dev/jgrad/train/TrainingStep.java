@@ -109,7 +109,7 @@ public final class TrainingStep implements AutoCloseable {
         }
         boolean whole = slices == 0 && rows == batchRows;
         if (!whole) refuseBatchNorm("cut into slices");
-        if (slices == 1) keepSums(true);
+        if (slices == 1) keepSums();
         optimizer.zeroGrad();
         try (Scope scope = Scope.open()) {
             model.setBatchOrigin(firstRow);
@@ -184,14 +184,14 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     /** The current gradients become the running sums (zeros where a parameter has none). */
-    private void keepSums(boolean copy) {
+    private void keepSums() {
         if (sums == null) {
             sums = new Buffer[params.size()];
             for (int i = 0; i < sums.length; i++) sums[i] = device.memory().take(params.get(i).size());
         }
         for (int i = 0; i < sums.length; i++) {
             Tensor p = params.get(i);
-            if (copy && p.hasGrad()) device.kernels().copy(p.gradBuffer(), sums[i], p.size());
+            if (p.hasGrad()) device.kernels().copy(p.gradBuffer(), sums[i], p.size());
             else device.kernels().fill(sums[i], p.size(), 0f);
         }
     }
