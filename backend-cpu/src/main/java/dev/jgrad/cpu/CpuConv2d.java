@@ -288,6 +288,8 @@ final class CpuConv2d {
         int h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw();
         int oh = g.oh(), ow = g.ow(), ohw = oh * ow;
         VectorMask<Float> row = S.indexInRange(0, w);
+        // lanes 0 .. ow-1, shifted by kx below (indexInRange with a negative offset is not an intrinsic)
+        long lanes = (1L << ow) - 1;
         for (int ci = 0; ci < g.c(); ci++) {
             for (int iy = 0; iy < h; iy++) {
                 int dst = xo + (ci * h + iy) * w;
@@ -297,7 +299,7 @@ final class CpuConv2d {
                     for (int kx = 0; kx < kw; kx++) {
                         int r = (ci * kh + ky) * kw + kx;
                         // lanes kx .. kx + ow - 1 of the x row take cols row r's output row oy
-                        acc = acc.add(FloatVector.fromArray(S, cols, r * ohw + oy * ow - kx, S.indexInRange(-kx, ow)));
+                        acc = acc.add(FloatVector.fromArray(S, cols, r * ohw + oy * ow - kx, VectorMask.fromLong(S, lanes << kx)));
                     }
                 }
                 acc.intoArray(x, dst, row);
