@@ -1,12 +1,13 @@
 package dev.jgrad.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The reference batch-normalisation kernels (see {@link dev.jgrad.spi.DeviceKernels#batchNormStats}). x is
  * viewed as [n, c, inner], one channel per task. Each channel's sums are taken plane by plane: within a
- * plane (inner values) in float vector lanes added in a fixed order, and the plane totals in double, so
+ * plane (inner values) in float vector lanes added in a fixed order ({@code planeSum}), and the plane totals in double, so
  * the statistics keep double's accuracy over large batches, run at vector speed, and do not depend on the
  * number of threads.
  */
@@ -14,8 +15,14 @@ final class CpuBatchNormKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int PARALLEL_FLOATS = 1 << 15;
+    /** Lane i takes lane i + w (mod L): the steps of {@link #addLanes}. */
+    private static final VectorShuffle<Float> ROTATE_8 = rotate(8), ROTATE_4 = rotate(4), ROTATE_2 = rotate(2), ROTATE_1 = rotate(1);
 
     private CpuBatchNormKernels() {}
+
+    private static VectorShuffle<Float> rotate(int w) {
+        return VectorShuffle.fromOp(S, i -> (i + w) % L);
+    }
 
     static void stats(Parallel parallel, int n, int c, int inner, float[] x, float[] mean, float[] var) {
         int m = n * inner;
@@ -24,7 +31,7 @@ final class CpuBatchNormKernels {
                 double s = 0;
                 for (int b = 0; b < n; b++) {
                     int o = (b * c + ch) * inner;
-                    s += VectorKernels.sum(x, o, o + inner);
+                    s += planeSum(x, o, o + inner);
                 }
                 double mu = s / m;
                 float muF = (float) mu;
@@ -42,16 +49,54 @@ final class CpuBatchNormKernels {
         });
     }
 
-    /** Sum of (x - mu)^2 over [from, to), in the fixed order of {@link VectorKernels#sum}. */
+    /**
+     * The sum of v's lanes as a pairwise tree (lane i plus lane i + L/2, and so on) of exact lane-wise adds.
+     * Not {@code reduceLanes(ADD)}: its order may change once the JIT compiles it, and the results must not
+     * depend on the JIT.
+     */
+    private static float addLanes(FloatVector v) {
+        if (L > 8) v = v.add(v.rearrange(ROTATE_8));
+        if (L > 4) v = v.add(v.rearrange(ROTATE_4));
+        if (L > 2) v = v.add(v.rearrange(ROTATE_2));
+        if (L > 1) v = v.add(v.rearrange(ROTATE_1));
+        return v.lane(0);
+    }
+
+    /**
+     * Sum of x[from, to): two vector accumulators (a plane of the reference CNN is 42 or 7 vectors, and one
+     * chain of dependent adds would leave the adder idle), lanes reduced once, then the scalar tail.
+     */
+    private static float planeSum(float[] x, int from, int to) {
+        int i = from;
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        for (; i <= to - 2 * L; i += 2 * L) {
+            a0 = a0.add(FloatVector.fromArray(S, x, i));
+            a1 = a1.add(FloatVector.fromArray(S, x, i + L));
+        }
+        if (i <= to - L) {
+            a0 = a0.add(FloatVector.fromArray(S, x, i));
+            i += L;
+        }
+        float s = addLanes(a0.add(a1));
+        for (; i < to; i++) s += x[i];
+        return s;
+    }
+
+    /** Sum of (x - mu)^2 over [from, to), in the order of {@link #planeSum}. */
     private static float squaredDeviations(float[] x, int from, int to, float mu) {
         int i = from;
-        FloatVector acc = FloatVector.zero(S);
-        for (; i <= to - L; i += L) {
-            FloatVector d = FloatVector.fromArray(S, x, i).sub(mu);
-            acc = d.fma(d, acc);
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        for (; i <= to - 2 * L; i += 2 * L) {
+            FloatVector d0 = FloatVector.fromArray(S, x, i).sub(mu), d1 = FloatVector.fromArray(S, x, i + L).sub(mu);
+            a0 = d0.fma(d0, a0);
+            a1 = d1.fma(d1, a1);
         }
-        float s = 0f;
-        for (int lane = 0; lane < L; lane++) s += acc.lane(lane);
+        if (i <= to - L) {
+            FloatVector d = FloatVector.fromArray(S, x, i).sub(mu);
+            a0 = d.fma(d, a0);
+            i += L;
+        }
+        float s = addLanes(a0.add(a1));
         for (; i < to; i++) {
             float d = x[i] - mu;
             s += d * d;
@@ -89,7 +134,7 @@ final class CpuBatchNormKernels {
                 double sg = 0, sgxc = 0;
                 for (int b = 0; b < n; b++) {
                     int o = (b * c + ch) * inner;
-                    sg += VectorKernels.sum(gy, o, o + inner);
+                    sg += planeSum(gy, o, o + inner);
                     sgxc += centeredDot(gy, x, o, o + inner, mu);
                 }
                 double sgx = sgxc * invStd;
@@ -121,15 +166,19 @@ final class CpuBatchNormKernels {
         });
     }
 
-    /** Sum of gy * (x - mu) over [from, to), in the fixed order of {@link VectorKernels#sum}. */
+    /** Sum of gy * (x - mu) over [from, to), in the order of {@link #planeSum}. */
     private static float centeredDot(float[] gy, float[] x, int from, int to, float mu) {
         int i = from;
-        FloatVector acc = FloatVector.zero(S);
-        for (; i <= to - L; i += L) {
-            acc = FloatVector.fromArray(S, x, i).sub(mu).fma(FloatVector.fromArray(S, gy, i), acc);
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        for (; i <= to - 2 * L; i += 2 * L) {
+            a0 = FloatVector.fromArray(S, x, i).sub(mu).fma(FloatVector.fromArray(S, gy, i), a0);
+            a1 = FloatVector.fromArray(S, x, i + L).sub(mu).fma(FloatVector.fromArray(S, gy, i + L), a1);
         }
-        float s = 0f;
-        for (int lane = 0; lane < L; lane++) s += acc.lane(lane);
+        if (i <= to - L) {
+            a0 = FloatVector.fromArray(S, x, i).sub(mu).fma(FloatVector.fromArray(S, gy, i), a0);
+            i += L;
+        }
+        float s = addLanes(a0.add(a1));
         for (; i < to; i++) s += gy[i] * (x[i] - mu);
         return s;
     }
