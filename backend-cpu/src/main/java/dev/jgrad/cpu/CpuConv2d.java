@@ -58,7 +58,7 @@ final class CpuConv2d {
         Sgemm.PackedA w = packedWeight;
         Sgemm.pack(false, f, patch, weight, 0, w);
         forEachImageRange(g.n(), (long) g.n() * ohw * patch * f, (part, from, to) -> {
-            float[] cb = direct ? null : ensure(cols, part, patch * ohw);
+            float[] cb = direct ? null : ensure(cols, part, patch * ohw + L);
             for (int b = from; b < to; b++) {
                 int yo = b * f * ohw;
                 if (direct) {
@@ -92,7 +92,7 @@ final class CpuConv2d {
         Sgemm.PackedA wt = packedWeight;
         if (gx != null) Sgemm.pack(true, patch, f, weight, 0, wt);
         Parallel.PartBody body = (part, ps) -> {
-            float[] cb = params && !direct ? ensure(cols, part, patch * ohw) : null;
+            float[] cb = params && !direct ? ensure(cols, part, patch * ohw + L) : null;
             float[] gc = gx != null && !direct ? ensure(gradCols, part, patch * ohw) : null;
             for (int ch = chunks * part / ps; ch < chunks * (part + 1) / ps; ch++) {
                 int po = ch * per;
@@ -192,15 +192,20 @@ final class CpuConv2d {
         int h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), sh = g.strideH(), sw = g.strideW(), ph = g.padH(), pw = g.padW();
         int oh = g.oh(), ow = g.ow(), ohw = oh * ow;
         if (rowsInOneVector(g)) {
-            // each output row is one masked vector copy: no call and no scalar tail per 11-float row
-            VectorMask<Float> row = S.indexInRange(0, ow);
+            // each output row is one whole-vector copy, no call and no scalar tail per 11-float row: the lanes
+            // past the row land where the next rows go, and those are written after it (o only grows); masks
+            // only where a vector would run past the end of x or of cols
+            VectorMask<Float> row = VectorMask.fromLong(S, (1L << ow) - 1);
+            int xEnd = x.length - L, colsEnd = cols.length - L;
             int r = 0;
             for (int ci = 0; ci < g.c(); ci++) {
                 for (int ky = 0; ky < kh; ky++) {
                     for (int kx = 0; kx < kw; kx++, r++) {
                         int src = xo + (ci * h + ky) * w + kx;
                         for (int oy = 0, o = r * ohw; oy < oh; oy++, o += ow, src += w) {
-                            FloatVector.fromArray(S, x, src, row).intoArray(cols, o, row);
+                            FloatVector v = src <= xEnd ? FloatVector.fromArray(S, x, src) : FloatVector.fromArray(S, x, src, row);
+                            if (o <= colsEnd) v.intoArray(cols, o);
+                            else v.intoArray(cols, o, row);
                         }
                     }
                 }
