@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 /**
  * Layers applied in order, as PyTorch's {@code nn.Sequential}; each layer is registered under its index, so
  * state names are {@code 0.weight}, {@code 2.bias}. A {@link WeightedLayer} ({@link Linear}, {@link Conv2d})
- * directly followed by an {@link Activation} runs as one fused op.
+ * directly followed by an {@link Activation} runs as one fused op, and a ReLU directly followed by a
+ * {@link MaxPool2d} runs after the pooling (the same values and gradients, on fewer elements).
  *
  * <p>A weighted layer without an initialiser of its own gets one from the activation that follows it
  * (looking past batch norm and dropout): He before ReLU-like activations (ReLU, leaky ReLU, ELU, GELU),
@@ -78,6 +79,13 @@ public final class Sequential extends Module {
             Module m = layers.get(i);
             if (m instanceof WeightedLayer layer && i + 1 < layers.size() && layers.get(i + 1) instanceof Activation a) {
                 h = layer.forward(h, a.op(), a.param());
+                i++;
+            } else if (m instanceof Activation a && a.op() == UnaryOp.RELU && i + 1 < layers.size()
+                    && layers.get(i + 1) instanceof MaxPool2d pool) {
+                // ReLU commutes with max pooling, values and gradients alike (the window's maximum is where both
+                // route the gradient, and both pass none from a window whose maximum is not positive):
+                // pooling first leaves ReLU a quarter of the values
+                h = a.forward(pool.forward(h));
                 i++;
             } else {
                 h = m.forward(h);

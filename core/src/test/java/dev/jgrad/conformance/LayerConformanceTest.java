@@ -514,6 +514,41 @@ public abstract class LayerConformanceTest {
         gradCheck("avg pool 3x3 stride 1 padding 1", in -> Pool.avgPool2d(in[0], 3, 1, 1), new int[][]{{1, 2, 5, 4}});
     }
 
+    /**
+     * {@link dev.jgrad.nn.Sequential} runs a ReLU followed by max pooling as pooling first: the output and the
+     * input's gradient must equal those of the layers in their written order exactly (as numbers: a zero
+     * gradient may come out as 0 where the written order gives -0), including windows whose values are all
+     * negative or tied at zero, and overlapping windows.
+     */
+    @Test
+    void reluBeforeMaxPoolingMatchesTheWrittenOrderExactly() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        int[][] geometries = {{2, 0}, {3, 1}};    // kernel 2 stride 2, kernel 3 stride 2 padding 1
+        for (int[] g : geometries) {
+            int k = g[0], pad = g[1];
+            int[] shape = {2, 3, 7, 6};
+            float[] x = new float[2 * 3 * 7 * 6];
+            for (int i = 0; i < x.length; i++) {
+                int kind = rnd.nextInt(4);
+                x[i] = kind == 0 ? 0f : kind == 1 ? -(float) rnd.nextDouble() : (float) rnd.nextDouble(-1, 1);
+            }
+            dev.jgrad.nn.Sequential seq = new dev.jgrad.nn.Sequential(new dev.jgrad.nn.ReLU(), new dev.jgrad.nn.MaxPool2d(k, 2, pad));
+            Tensor a = Tensor.of(d, x, shape).requiresGrad(true);
+            Tensor ya = seq.forward(a);
+            Tensor b = Tensor.of(d, x, shape).requiresGrad(true);
+            Tensor yb = Pool.maxPool2d(b.relu(), k, 2, pad);
+            assertArrayEquals(yb.toArray(), ya.toArray(), "output, kernel " + k);
+            float[] r = new float[ya.size()];
+            for (int i = 0; i < r.length; i++) r[i] = (float) rnd.nextDouble(-1, 1);
+            ya.mul(Tensor.of(d, r, ya.shape())).sum().backward();
+            yb.mul(Tensor.of(d, r, yb.shape())).sum().backward();
+            float[] expected = b.gradToArray(), got = a.gradToArray();
+            for (int i = 0; i < expected.length; i++) {
+                if (!(expected[i] == got[i])) fail("input gradient, kernel " + k + ", [" + i + "]: " + got[i] + " instead of " + expected[i]);
+            }
+        }
+    }
+
     @Test
     void batchNormGradients() {
         int c = 3;
