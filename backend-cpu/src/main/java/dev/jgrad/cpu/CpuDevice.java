@@ -41,6 +41,12 @@ final class CpuDevice implements DeviceKernels {
         return info;
     }
 
+    /** The vector kernels run as bytecode (and the Vector API's slow Java fallbacks) until C2 has compiled them. */
+    @Override
+    public boolean compiledWhileRunning() {
+        return true;
+    }
+
     // ---- memory -----------------------------------------------------------------------------------
 
     @Override

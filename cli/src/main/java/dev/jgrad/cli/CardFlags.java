@@ -29,7 +29,7 @@ final class CardFlags {
      * to change when a run is resumed ({@code --epochs} is saved, and may be raised to train longer).
      */
     static final Set<String> RUN_OPTIONS = Set.of("--device", "--threads", "--report", "--chart", "--save", "--init", "--checkpoint-dir",
-            "--checkpoint-every", "--resume", "--epochs", "--help", "--version", "--verbose", "--spark", "--workers", "--segment-steps");
+            "--checkpoint-every", "--resume", "--epochs", "--help", "--version", "--verbose", "--spark", "--workers", "--segment-steps", "--jit-warmup");
 
     /** The card of the model {@code cmd} trains on data of {@code features} values and {@code classes} classes. */
     static ModelCard card(TrainCommand cmd, int features, int classes) {

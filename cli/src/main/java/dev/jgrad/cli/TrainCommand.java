@@ -27,6 +27,7 @@ import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.ValidationSplit;
 import dev.jgrad.train.EpochStats;
 import dev.jgrad.train.Task;
+import dev.jgrad.train.JitWarmup;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingHistory;
 import dev.jgrad.train.TrainingDivergedException;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
 /** {@code jgrad train}: trains a model for a task and reports loss, throughput and the task's test metric per epoch. */
@@ -113,6 +115,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "and gathers the batch there. Same results bit for bit; a smaller upload per step for device memory the size "
                     + "of the training set. Where it does not fit, batches are gathered on the host, with a note. Off by default.")
     boolean datasetOnDevice;
+
+    @Option(names = "--jit-warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "While the data loads, train a throwaway copy of the model on synthetic data on a one-thread sibling of the "
+                    + "device, so that the first epoch runs compiled kernels (on devices whose kernels the JIT compiles while they "
+                    + "run: the CPU). Changes no result. On by default; --no-jit-warmup turns it off.")
+    boolean jitWarmup = true;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report: the device, the configuration and the history: per epoch loss, test loss and metrics, lr, samples/s.")
     Path report;
@@ -230,8 +238,38 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Integer train(Checkpoint resumed) throws Exception {
-        Run run = prepare(resumed);
-        if (spark.master != null) return new SparkTraining(this, spark).train(run, resumed);
+        if (spark.master != null) return new SparkTraining(this, spark).train(prepare(resumed), resumed);
+        try (Device dev = deviceOptions.open(line -> System.out.println(line))) {
+            Run run;
+            try (JitWarmup warmup = startWarmup(dev, resumed)) {
+                run = prepare(resumed);
+            }
+            return train(run, dev, resumed);
+        } catch (DeviceOutOfMemoryException e) {
+            throw PersistenceOptions.outOfMemory(e, 0);
+        }
+    }
+
+    /**
+     * A warm-up of the model the flags describe, to run while the data loads; null when turned off or when the
+     * data's shape is not known before loading (a CSV file) or the flags do not make a model (then loading says why).
+     */
+    private JitWarmup startWarmup(Device dev, Checkpoint resumed) {
+        if (!jitWarmup) return null;
+        OptionalInt features = Datasets.featureCount(data);
+        Task kind = taskSetup().task();
+        if (features.isEmpty() || (kind == Task.AUTOENCODE && resumed == null && !matched("--model"))) return null;
+        try {
+            // the output width only sizes the last layer: the same kernels compile for any
+            int outputs = kind == Task.AUTOENCODE ? features.getAsInt() : classes != null ? classes : 10;
+            ModelCard card = CardFlags.card(this, features.getAsInt(), outputs).withTask(kind);
+            return JitWarmup.start(dev, card, optimizerSpec(), taskSetup().lossFunction());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private Integer train(Run run, Device dev, Checkpoint resumed) throws Exception {
         TaskSetup setup = run.setup();
         Task kind = run.kind();
         Split split = run.split();
@@ -241,60 +279,56 @@ final class TrainCommand implements Callable<Integer> {
         int outputs = run.outputs();
         ModelCard card = run.card();
         Module net = card.build();
-        try (Device dev = deviceOptions.open(line -> System.out.println(line))) {
-            net.to(dev, seed);
-            Optimizer opt = buildOptimizer(net);
-            preflight(StateDicts.fileBytes(net.stateDict()), StateDicts.fileBytes(net.stateDict(), opt.stateDict(),
-                    patience != null ? net.stateDict() : Map.of()));
-            System.out.printf(Locale.ROOT, "data: %s, %d train / %d test examples, %d features, %s%s%n", data,
-                    split.train().size(), split.test().size(), split.train().featureCount(), describeTargets(kind, split.train(), outputs),
-                    kind == Task.CLASSIFY ? (classes != null ? " (given by --classes)" : " (labels 0 to " + (outputs - 1) + ")") : "");
-            System.out.printf(Locale.ROOT, "model: %s (%,d parameters); task %s, loss %s; optimizer %s lr %s; batch %d; seed %d%s%n",
-                    net.describe(), net.parameterCount(), kind.label(), setup.lossFunction().name(), optimizer, opt.lr(), batch, seed,
-                    normalization.isNone() ? "" : kind == Task.REGRESS ? "; features and targets standardized" : "; features standardized");
-            StopSignal stop = new StopSignal();
-            Trainer trainer = new Trainer(net, opt, dev, batch, seed).accumulate(accumulate).datasetOnDevice(datasetOnDevice).task(kind)
-                    .loss(setup.lossFunction()).normalization(normalization).evaluateTrainingSet(chart != null).stopOn(stop);
-            EarlyStopping stopping = configureTraining(trainer, net, opt);
-            if (holdOut != null) {
-                System.out.printf(Locale.ROOT, "validation: %d of the training examples held out; each epoch is evaluated on them%n",
-                        fitting.test().size());
-            }
-            Map<String, String> metadata = new java.util.LinkedHashMap<>(card.toMetadata());
-            String fingerprint = DataFingerprint.of(data);
-            if (fingerprint != null) metadata.put(PersistenceOptions.DATA_FINGERPRINT, fingerprint);
-            persistence.attach(trainer, net, opt, dev, resumed, metadata);
-            TrainingHistory history;
-            try (ProgressDisplay progress = ProgressDisplay.forConsole(epochs, kind); Interrupts irq = Interrupts.install(stop, System.err)) {
-                history = trainer.fit(fitting.train(), fitting.test(), epochs, printingNotes(progress));
-            } catch (TrainingStoppedException e) {
-                return persistence.stopped(e, net, card, this);
-            } catch (DeviceOutOfMemoryException e) {
-                Errors.UserInputException oom = PersistenceOptions.outOfMemory(e, batch);
-                if (!trainer.datasetResident()) throw oom;
-                throw new Errors.UserInputException(oom.getMessage() + ", or leave out --dataset-on-device (the training set takes "
-                        + DeviceOutOfMemoryException.bytes(4L * fitting.train().size() * (fitting.train().featureCount() + 1))
-                        + " of device memory)");
-            } catch (TrainingDivergedException e) {
-                throw persistence.diverged(e);
-            }
-            if (stopping != null && stopping.stopped()) {
-                System.out.printf(Locale.ROOT, "early stopping after epoch %d: best validation %s %.4f at epoch %d%s%n", stopping.stoppedEpoch(),
-                        stoppingMetric, stopping.best(), stopping.bestEpoch(), stopping.restoresBest() ? " (its weights restored)" : "");
-            }
-            if (holdOut != null && split.test().size() > 0) {
-                Evaluation test = trainer.evaluate(split.test());
-                System.out.println("test: " + ProgressDisplay.summary(test.metrics(), kind));
-            }
-            // the model first: it is what cannot be made again without training
-            persistence.save(net, card);
-            if (report != null) Reports.writeTrainReport(report, dev.info(), this, history);
-            if (chart != null) {
-                TrainingChart.write(history, chart, data);
-                System.out.println("wrote the training curves to " + chart);
-            }
+        net.to(dev, seed);
+        Optimizer opt = buildOptimizer(net);
+        preflight(StateDicts.fileBytes(net.stateDict()), StateDicts.fileBytes(net.stateDict(), opt.stateDict(),
+                patience != null ? net.stateDict() : Map.of()));
+        System.out.printf(Locale.ROOT, "data: %s, %d train / %d test examples, %d features, %s%s%n", data,
+                split.train().size(), split.test().size(), split.train().featureCount(), describeTargets(kind, split.train(), outputs),
+                kind == Task.CLASSIFY ? (classes != null ? " (given by --classes)" : " (labels 0 to " + (outputs - 1) + ")") : "");
+        System.out.printf(Locale.ROOT, "model: %s (%,d parameters); task %s, loss %s; optimizer %s lr %s; batch %d; seed %d%s%n",
+                net.describe(), net.parameterCount(), kind.label(), setup.lossFunction().name(), optimizer, opt.lr(), batch, seed,
+                normalization.isNone() ? "" : kind == Task.REGRESS ? "; features and targets standardized" : "; features standardized");
+        StopSignal stop = new StopSignal();
+        Trainer trainer = new Trainer(net, opt, dev, batch, seed).accumulate(accumulate).datasetOnDevice(datasetOnDevice).task(kind)
+                .loss(setup.lossFunction()).normalization(normalization).evaluateTrainingSet(chart != null).stopOn(stop);
+        EarlyStopping stopping = configureTraining(trainer, net, opt);
+        if (holdOut != null) {
+            System.out.printf(Locale.ROOT, "validation: %d of the training examples held out; each epoch is evaluated on them%n",
+                    fitting.test().size());
+        }
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(card.toMetadata());
+        String fingerprint = DataFingerprint.of(data);
+        if (fingerprint != null) metadata.put(PersistenceOptions.DATA_FINGERPRINT, fingerprint);
+        persistence.attach(trainer, net, opt, dev, resumed, metadata);
+        TrainingHistory history;
+        try (ProgressDisplay progress = ProgressDisplay.forConsole(epochs, kind); Interrupts irq = Interrupts.install(stop, System.err)) {
+            history = trainer.fit(fitting.train(), fitting.test(), epochs, printingNotes(progress));
+        } catch (TrainingStoppedException e) {
+            return persistence.stopped(e, net, card, this);
         } catch (DeviceOutOfMemoryException e) {
-            throw PersistenceOptions.outOfMemory(e, 0);
+            Errors.UserInputException oom = PersistenceOptions.outOfMemory(e, batch);
+            if (!trainer.datasetResident()) throw oom;
+            throw new Errors.UserInputException(oom.getMessage() + ", or leave out --dataset-on-device (the training set takes "
+                    + DeviceOutOfMemoryException.bytes(4L * fitting.train().size() * (fitting.train().featureCount() + 1))
+                    + " of device memory)");
+        } catch (TrainingDivergedException e) {
+            throw persistence.diverged(e);
+        }
+        if (stopping != null && stopping.stopped()) {
+            System.out.printf(Locale.ROOT, "early stopping after epoch %d: best validation %s %.4f at epoch %d%s%n", stopping.stoppedEpoch(),
+                    stoppingMetric, stopping.best(), stopping.bestEpoch(), stopping.restoresBest() ? " (its weights restored)" : "");
+        }
+        if (holdOut != null && split.test().size() > 0) {
+            Evaluation test = trainer.evaluate(split.test());
+            System.out.println("test: " + ProgressDisplay.summary(test.metrics(), kind));
+        }
+        // the model first: it is what cannot be made again without training
+        persistence.save(net, card);
+        if (report != null) Reports.writeTrainReport(report, dev.info(), this, history);
+        if (chart != null) {
+            TrainingChart.write(history, chart, data);
+            System.out.println("wrote the training curves to " + chart);
         }
         return 0;
     }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
 /**
  * Resolves a data spec (the CLI's {@code --data}) to a train/test split:
@@ -119,6 +120,33 @@ public final class Datasets {
             case VALUES -> throw new DataFormatException("data '" + name + "' holds class labels; target columns can be chosen"
                     + " in a CSV file only");
         };
+    }
+
+    /**
+     * The features per example of what {@code spec} names, without loading it: the header of an IDX folder's
+     * training images, the embedded digits' width. For starting work that needs only the data's shape (a
+     * {@link dev.jgrad.train.JitWarmup}) while {@link #load} reads the data.
+     *
+     * @param spec as {@link #load(String)} takes
+     * @return the feature count, or empty for a CSV file (whose columns depend on the format) and for anything
+     *         unreadable (then {@link #load} says why)
+     */
+    public static OptionalInt featureCount(String spec) {
+        String name = spec == null ? "" : spec.strip();
+        if (name.isEmpty() || name.equals(DIGITS)) {
+            try {
+                return OptionalInt.of(digits().train().featureCount());
+            } catch (DataFormatException e) {
+                return OptionalInt.empty();
+            }
+        }
+        if (name.equals(FASHION_MNIST)) return IdxReader.featureCount(FASHION_MNIST_DIR);
+        try {
+            Path path = Path.of(name);
+            return Files.isDirectory(path) ? IdxReader.featureCount(path) : OptionalInt.empty();
+        } catch (InvalidPathException e) {
+            return OptionalInt.empty();
+        }
     }
 
     private static Path resolve(String name) throws DataFormatException {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.OptionalInt;
 import java.util.zip.ZipException;
 
 /**
@@ -156,6 +157,28 @@ public final class IdxReader {
         }
         return new Split(train, new Dataset(test.name(), test.features(), labels, test.size(),
                 test.featureCount(), train.classes()));
+    }
+
+    /**
+     * The pixels per image of a folder's training images, from the file's header alone: cheap, for work that
+     * needs only the data's shape while the data loads.
+     *
+     * @param folder a folder as {@link #readFolder} takes
+     * @return rows × columns, or empty when the folder or its header cannot be read (then {@link #readFolder}
+     *         says why)
+     */
+    public static OptionalInt featureCount(Path folder) {
+        try {
+            Path file = locate(folder, TRAIN_IMAGES);
+            try (InputStream in = DataInput.open(file).in()) {
+                byte[] header = in.readNBytes(16);
+                if (header.length < 16 || bigEndianInt(header, 0) != IMAGES_MAGIC) return OptionalInt.empty();
+                long pixels = (long) bigEndianInt(header, 8) * bigEndianInt(header, 12);
+                return pixels > 0 && pixels <= Integer.MAX_VALUE ? OptionalInt.of((int) pixels) : OptionalInt.empty();
+            }
+        } catch (IOException e) {
+            return OptionalInt.empty();
+        }
     }
 
     private static Path locate(Path folder, String base) throws DataFormatException {

@@ -18,6 +18,16 @@ public interface DeviceKernels extends AutoCloseable {
 
     DeviceInfo info();
 
+    /**
+     * Whether this device's kernels are JVM code that the JIT compiler compiles while they run (the CPU
+     * backend's vector kernels), so that the first steps of a run are slow until they are compiled and a
+     * {@link dev.jgrad.train.JitWarmup} before training pays. False for devices whose kernels are compiled ahead of
+     * time or when the device is opened.
+     */
+    default boolean compiledWhileRunning() {
+        return false;
+    }
+
     // ---- memory -----------------------------------------------------------------------------------
 
     /** A new buffer of {@code length} floats with undefined contents. */

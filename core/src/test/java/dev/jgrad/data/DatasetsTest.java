@@ -108,6 +108,23 @@ class DatasetsTest {
     }
 
     @Test
+    void featureCountComesFromTheHeadersAloneOrIsUnknown() throws IOException {
+        Path folder = dir.resolve("header-only");
+        // a header promising 5 images of 3x7 pixels, and none of their data: only the header is read
+        write(folder.resolve(IdxReader.TRAIN_IMAGES + ".gz"), DataFiles.gzip(Arrays.copyOf(rampImages(5, 3, 7), 16)));
+        assertEquals(21, Datasets.featureCount(folder.toString()).getAsInt());
+        assertEquals(Datasets.digits().train().featureCount(), Datasets.featureCount("digits").getAsInt());
+        assertEquals(Datasets.digits().train().featureCount(), Datasets.featureCount(null).getAsInt());
+        write(dir.resolve("ten.csv"), "1,2,0\n3,4,1\n");
+        assertTrue(Datasets.featureCount(dir.resolve("ten.csv").toString()).isEmpty(), "a CSV file's columns depend on its format");
+        assertTrue(Datasets.featureCount(dir.resolve("absent").toString()).isEmpty());
+        Path labelsOnly = dir.resolve("labels-as-images");
+        write(labelsOnly.resolve(IdxReader.TRAIN_IMAGES), labels((byte) 1, (byte) 2));
+        assertTrue(Datasets.featureCount(labelsOnly.toString()).isEmpty(), "a labels file where the images should be");
+        if (Files.isDirectory(Datasets.FASHION_MNIST_DIR)) assertEquals(784, Datasets.featureCount("fashion-mnist").getAsInt());
+    }
+
+    @Test
     void fashionMnistWhenInstalled() throws IOException {
         assumeTrue(Files.isDirectory(Datasets.FASHION_MNIST_DIR),
                 "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");

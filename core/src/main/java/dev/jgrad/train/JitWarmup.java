@@ -1,0 +1,181 @@
+package dev.jgrad.train;
+
+import dev.jgrad.data.Dataset;
+import dev.jgrad.data.Targets;
+import dev.jgrad.device.Device;
+import dev.jgrad.device.Devices;
+import dev.jgrad.io.ModelCard;
+import dev.jgrad.nn.Module;
+import dev.jgrad.ops.Loss;
+import dev.jgrad.optim.OptimizerSpec;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Trains a throwaway copy of a model on synthetic data in a background thread, so that the JIT compiler has
+ * compiled the device's kernels (and the step's Java code) before the real run's first step. Start it as soon
+ * as the model's shape is known and do other work meanwhile (loading the data, typically); {@link #close()}
+ * it before training.
+ *
+ * <pre>{@code
+ * try (Device device = Devices.open("cpu")) {
+ *     JitWarmup warmup = JitWarmup.start(device, ModelCard.of("mlp:512,256", new int[]{784}, 10),
+ *             new OptimizerSpec(OptimizerSpec.Kind.ADAM, 1e-3f, 0, 0));
+ *     Split data = Datasets.load("fashion-mnist");     // meanwhile, on the other core
+ *     warmup.close();
+ *     ... build the model and fit as usual
+ * }
+ * }</pre>
+ *
+ * <p>It pays only where the kernels are compiled while they run ({@link
+ * dev.jgrad.spi.DeviceKernels#compiledWhileRunning()}: the CPU backend, whose vector kernels run hundreds of
+ * times slower until compiled); on other devices {@code start} does nothing. It never touches {@code device}
+ * itself: it opens a one-thread sibling of it (same backend and options) for its own model, optimizer and
+ * data, {@value #BATCH} examples a step, at most {@value #MAX_STEPS} steps, and closes it when done. So it
+ * changes no result, and training on {@code device} while it runs is allowed (the two then share the cores).
+ * It needs memory for one more copy of the model and its optimizer state.
+ *
+ * <p>It is best-effort: a warm-up that fails (say, the sibling cannot be opened) stops quietly; {@link
+ * #failure()} says why.
+ */
+public final class JitWarmup implements AutoCloseable {
+    /** Examples per warm-up step: few, since the first steps run in the slow, uncompiled code. */
+    public static final int BATCH = 8;
+    /** Steps after which the warm-up ends by itself. */
+    public static final int MAX_STEPS = 400;
+    /** Warm-up batches per epoch: each epoch also evaluates, so evaluation code is compiled too. */
+    private static final int BATCHES_PER_EPOCH = 4;
+
+    private final StopSignal stop = new StopSignal();
+    private final Thread thread;
+    private volatile int steps;
+    private volatile Throwable failure;
+
+    private JitWarmup(Device device, ModelCard card, OptimizerSpec optimizer, Loss loss) {
+        if (!device.kernels().compiledWhileRunning()) {
+            thread = null;
+            return;
+        }
+        thread = new Thread(() -> run(device, card, optimizer, loss), "jgrad-jit-warmup");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Starts warming up for training {@code card}'s model with {@code optimizer} and the card's task's default
+     * loss on {@code device}; returns at once.
+     *
+     * @param device    the device the real run trains on; only its backend and options are used
+     * @param card      the model's architecture, input shape, output width and task, as the run will have them
+     * @param optimizer the run's optimizer (its learning rate does not matter)
+     * @return the running warm-up, to {@link #close()} before training
+     */
+    public static JitWarmup start(Device device, ModelCard card, OptimizerSpec optimizer) {
+        return start(device, card, optimizer, card.task().defaultLoss());
+    }
+
+    /**
+     * {@link #start(Device, ModelCard, OptimizerSpec)} for a run with its own {@code loss}.
+     *
+     * @param device    the device the real run trains on; only its backend and options are used
+     * @param card      the model's architecture, input shape, output width and task, as the run will have them
+     * @param optimizer the run's optimizer (its learning rate does not matter)
+     * @param loss      the run's loss, one that fits the card's task
+     * @return the running warm-up, to {@link #close()} before training
+     */
+    public static JitWarmup start(Device device, ModelCard card, OptimizerSpec optimizer, Loss loss) {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(card, "card");
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(loss, "loss");
+        if (device.isClosed()) throw new IllegalStateException("JitWarmup.start: the device is closed; open it first");
+        return new JitWarmup(device, card, optimizer, loss);
+    }
+
+    private void run(Device device, ModelCard card, OptimizerSpec optimizer, Loss loss) {
+        try (Device sibling = Devices.open(device.info().id(), device.config().withThreads(1))) {
+            Module model = card.build();
+            model.to(sibling, 0);
+            Trainer trainer = new Trainer(model, optimizer.create(model.parameters()), sibling, BATCH, 0)
+                    .task(card.task()).loss(loss).stopOn(stop).onStep((position, samples, lossSum) -> {
+                        if (++steps >= MAX_STEPS) stop.request();
+                    });
+            trainer.fit(synthetic(card, BATCH * BATCHES_PER_EPOCH), synthetic(card, BATCH),
+                    MAX_STEPS / BATCHES_PER_EPOCH, new TrainingListener() {});
+        } catch (TrainingStoppedException stopped) {
+            // closed, or MAX_STEPS done
+        } catch (Throwable t) {
+            failure = t;
+        }
+    }
+
+    /** Examples of the card's shape and task: features in [0, 1), targets that fit the task. */
+    static Dataset synthetic(ModelCard card, int size) {
+        int features = Arrays.stream(card.inputShape()).reduce(1, (a, b) -> a * b);
+        int outputs = card.outputs();
+        float[] x = new float[size * features];
+        for (int i = 0; i < x.length; i++) x[i] = ((i * 0x9E3779B9) >>> 8) * 0x1p-24f;
+        Targets targets = switch (card.task().targets()) {
+            case CLASSES -> {
+                int[] labels = new int[size];
+                for (int i = 0; i < size; i++) labels[i] = i % outputs;
+                yield new Targets.Classes(labels, outputs);
+            }
+            case VALUES -> {
+                float[] v = new float[size * outputs];
+                for (int i = 0; i < v.length; i++) v[i] = (i * 7 % 5) % 2;
+                yield new Targets.Values(v, outputs);
+            }
+            case NONE -> new Targets.None();
+        };
+        return new Dataset("warm-up", x, size, features, targets);
+    }
+
+    /**
+     * The optimizer steps the warm-up has taken so far.
+     *
+     * @return the step count
+     */
+    public int steps() {
+        return steps;
+    }
+
+    /**
+     * Whether the warm-up is running: false on devices whose kernels are not compiled while they run, and once
+     * it is done or closed.
+     *
+     * @return true while it runs
+     */
+    public boolean running() {
+        return thread != null && thread.isAlive();
+    }
+
+    /**
+     * Why the warm-up stopped early, if it failed.
+     *
+     * @return the failure, or null
+     */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /**
+     * Stops the warm-up after its current step and waits for it, so that nothing of it runs afterwards.
+     * Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        stop.request();
+        if (thread == null) return;
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+}
