@@ -32,8 +32,10 @@ import java.util.Objects;
  * dev.jgrad.spi.DeviceKernels#compiledWhileRunning()}: the CPU backend, whose vector kernels run hundreds of
  * times slower until compiled); on other devices {@code start} does nothing. It never touches {@code device}
  * itself: it opens a one-thread sibling of it (same backend and options) for its own model, optimizer and
- * data, {@value #BATCH} examples a step, at most {@value #MAX_STEPS} steps, and closes it when done. So it
- * changes no result, and training on {@code device} while it runs is allowed (the two then share the cores).
+ * data, {@value #BATCH} examples a step (a flat input of more than 64 features narrowed to 32-63 of them:
+ * compiled code does not depend on the sizes, and the first, slow steps cost less), at most {@value #MAX_STEPS}
+ * steps, and closes it when done. So it changes no result, and training on {@code device} while it runs is
+ * allowed (the two then share the cores).
  * It needs memory for one more copy of the model and its optimizer state.
  *
  * <p>It is best-effort: a warm-up that fails (say, the sibling cannot be opened) stops quietly; {@link
@@ -44,6 +46,8 @@ public final class JitWarmup implements AutoCloseable {
     public static final int BATCH = 8;
     /** Steps after which the warm-up ends by itself. */
     public static final int MAX_STEPS = 400;
+    /** Flat inputs wider than this are narrowed for the warm-up (see {@link #narrowed}). */
+    private static final int NARROW_ABOVE = 64;
     /** Warm-up batches per epoch: each epoch also evaluates, so evaluation code is compiled too. */
     private static final int BATCHES_PER_EPOCH = 4;
 
@@ -95,6 +99,7 @@ public final class JitWarmup implements AutoCloseable {
 
     private void run(Device device, ModelCard card, OptimizerSpec optimizer, Loss loss) {
         try (Device sibling = Devices.open(device.info().id(), device.config().withThreads(1))) {
+            card = narrowed(card);
             Module model = card.build();
             model.to(sibling, 0);
             Trainer trainer = new Trainer(model, optimizer.create(model.parameters()), sibling, BATCH, 0)
@@ -107,6 +112,23 @@ public final class JitWarmup implements AutoCloseable {
             // closed, or MAX_STEPS done
         } catch (Throwable t) {
             failure = t;
+        }
+    }
+
+    /**
+     * The card with a flat input wider than {@value #NARROW_ABOVE} narrowed to 32-63 features with the same
+     * remainder modulo 32: the first layer's GEMMs, the costliest of the slow steps before compilation, shrink,
+     * and the kernels still meet the same partial vectors at the rows' ends.
+     */
+    static ModelCard narrowed(ModelCard card) {
+        int[] shape = card.inputShape();
+        if (shape.length != 1 || shape[0] <= NARROW_ABOVE) return card;
+        int width = 32 + shape[0] % 32;
+        try {
+            return new ModelCard(card.architecture(), card.activation(), card.task(), new int[]{width},
+                    card.task() == Task.AUTOENCODE ? width : card.outputs(), null, null);
+        } catch (IllegalArgumentException e) {
+            return card;                               // an architecture that needs its input's width
         }
     }
 
