@@ -408,7 +408,7 @@ final class CpuDevice implements DeviceKernels {
     }
 
     // ==== layer, dropout, loss and optimizer kernels: delegations to Cpu*Kernels ==================
-    // Owned by the issue-7 engineer; the kernels themselves live in CpuConvKernels, CpuPoolKernels,
+    // The kernels themselves live in CpuConvKernels, CpuPoolKernels,
     // CpuBatchNormKernels, CpuDropoutKernel, CpuLossKernels and CpuOptimizerKernels.
 
     @Override
