@@ -257,13 +257,14 @@ final class TrainCommand implements Callable<Integer> {
     private JitWarmup startWarmup(Device dev, Checkpoint resumed) {
         if (!jitWarmup) return null;
         OptionalInt features = Datasets.featureCount(data);
-        Task kind = taskSetup().task();
+        TaskSetup setup = taskSetup();
+        Task kind = setup.task();
         if (features.isEmpty() || (kind == Task.AUTOENCODE && resumed == null && !matched("--model"))) return null;
         try {
             // the output width only sizes the last layer: the same kernels compile for any
             int outputs = kind == Task.AUTOENCODE ? features.getAsInt() : classes != null ? classes : 10;
             ModelCard card = CardFlags.card(this, features.getAsInt(), outputs).withTask(kind);
-            return JitWarmup.start(dev, card, optimizerSpec(), taskSetup().lossFunction());
+            return JitWarmup.start(dev, card, optimizerSpec(), setup.lossFunction());
         } catch (RuntimeException e) {
             return null;
         }

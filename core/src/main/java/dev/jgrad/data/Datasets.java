@@ -142,9 +142,9 @@ public final class Datasets {
         }
         if (name.equals(FASHION_MNIST)) return IdxReader.featureCount(FASHION_MNIST_DIR);
         try {
-            Path path = Path.of(name);
+            Path path = resolve(name);
             return Files.isDirectory(path) ? IdxReader.featureCount(path) : OptionalInt.empty();
-        } catch (InvalidPathException e) {
+        } catch (DataFormatException e) {
             return OptionalInt.empty();
         }
     }

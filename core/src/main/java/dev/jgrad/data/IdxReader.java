@@ -171,10 +171,8 @@ public final class IdxReader {
         try {
             Path file = locate(folder, TRAIN_IMAGES);
             try (InputStream in = DataInput.open(file).in()) {
-                byte[] header = in.readNBytes(16);
-                if (header.length < 16 || bigEndianInt(header, 0) != IMAGES_MAGIC) return OptionalInt.empty();
-                long pixels = (long) bigEndianInt(header, 8) * bigEndianInt(header, 12);
-                return pixels > 0 && pixels <= Integer.MAX_VALUE ? OptionalInt.of((int) pixels) : OptionalInt.empty();
+                int[] dims = readHeader(in, file, IMAGES_MAGIC);
+                return OptionalInt.of(dims[1] * dims[2]);       // the header's check bounds the product
             }
         } catch (IOException e) {
             return OptionalInt.empty();
@@ -200,38 +198,11 @@ public final class IdxReader {
         try {
             DataInput.Opened opened = DataInput.open(file);
             try (InputStream in = opened.in()) {
-                int dimCount = magic & 0xFF;
+                int[] dims = readHeader(in, file, magic);
+                int dimCount = dims.length;
                 int headerLength = 4 + 4 * dimCount;
-                byte[] header = in.readNBytes(headerLength);
-                if (header.length == 0) {
-                    throw new DataFormatException(file + ": is empty, expected " + what);
-                }
-                if (header.length >= 4 && bigEndianInt(header, 0) != magic) {
-                    int found = bigEndianInt(header, 0);
-                    String hint = found == IMAGES_MAGIC ? " (an IDX images file)"
-                            : found == LABELS_MAGIC ? " (an IDX labels file)" : "";
-                    throw new DataFormatException(String.format("%s: magic number 0x%08X%s is not 0x%08X (%s)",
-                            file, found, hint, magic, what));
-                }
-                if (header.length < headerLength) {
-                    throw new DataFormatException(file + ": truncated: the " + what + " header needs "
-                            + headerLength + " bytes, the file has " + header.length);
-                }
-                int[] dims = new int[dimCount];
                 long expected = 1;
-                for (int d = 0; d < dimCount; d++) {
-                    dims[d] = bigEndianInt(header, 4 + 4 * d);
-                    if (dims[d] <= 0) {
-                        throw new DataFormatException(file + ": header dimension " + d + " is "
-                                + Integer.toUnsignedString(dims[d]) + "; dimensions must be 1 to " + Integer.MAX_VALUE);
-                    }
-                    // Each factor is below 2^31, so checking after every step keeps the product from overflowing.
-                    expected *= dims[d];
-                    if (expected > DataInput.MAX_ARRAY) {
-                        throw new DataFormatException(file + ": header dimensions " + describe(dims, d + 1)
-                                + " exceed the " + DataInput.MAX_ARRAY + " values jgrad can hold");
-                    }
-                }
+                for (int d : dims) expected *= d;
                 byte[] data;
                 if (opened.gzipped()) {
                     data = readGrowing(in, (int) expected, file, dims);
@@ -257,6 +228,49 @@ public final class IdxReader {
         } catch (IOException e) {
             throw new DataFormatException(file + ": cannot read " + what + ": " + DataInput.oneLine(e));
         }
+    }
+
+    /**
+     * Reads and checks an IDX header: the magic number, then one positive dimension per the magic's last byte,
+     * whose product jgrad can hold.
+     *
+     * @return the dimensions
+     */
+    private static int[] readHeader(InputStream in, Path file, int magic) throws IOException {
+        String what = magic == IMAGES_MAGIC ? "IDX images" : "IDX labels";
+        int dimCount = magic & 0xFF;
+        int headerLength = 4 + 4 * dimCount;
+        byte[] header = in.readNBytes(headerLength);
+        if (header.length == 0) {
+            throw new DataFormatException(file + ": is empty, expected " + what);
+        }
+        if (header.length >= 4 && bigEndianInt(header, 0) != magic) {
+            int found = bigEndianInt(header, 0);
+            String hint = found == IMAGES_MAGIC ? " (an IDX images file)"
+                    : found == LABELS_MAGIC ? " (an IDX labels file)" : "";
+            throw new DataFormatException(String.format("%s: magic number 0x%08X%s is not 0x%08X (%s)",
+                    file, found, hint, magic, what));
+        }
+        if (header.length < headerLength) {
+            throw new DataFormatException(file + ": truncated: the " + what + " header needs "
+                    + headerLength + " bytes, the file has " + header.length);
+        }
+        int[] dims = new int[dimCount];
+        long expected = 1;
+        for (int d = 0; d < dimCount; d++) {
+            dims[d] = bigEndianInt(header, 4 + 4 * d);
+            if (dims[d] <= 0) {
+                throw new DataFormatException(file + ": header dimension " + d + " is "
+                        + Integer.toUnsignedString(dims[d]) + "; dimensions must be 1 to " + Integer.MAX_VALUE);
+            }
+            // Each factor is below 2^31, so checking after every step keeps the product from overflowing.
+            expected *= dims[d];
+            if (expected > DataInput.MAX_ARRAY) {
+                throw new DataFormatException(file + ": header dimensions " + describe(dims, d + 1)
+                        + " exceed the " + DataInput.MAX_ARRAY + " values jgrad can hold");
+            }
+        }
+        return dims;
     }
 
     /** Reads exactly {@code expected} bytes, growing the buffer only as data arrives, then requires EOF. */

@@ -9,7 +9,6 @@ import dev.jgrad.nn.Module;
 import dev.jgrad.ops.Loss;
 import dev.jgrad.optim.OptimizerSpec;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -134,7 +133,7 @@ public final class JitWarmup implements AutoCloseable {
 
     /** Examples of the card's shape and task: features in [0, 1), targets that fit the task. */
     static Dataset synthetic(ModelCard card, int size) {
-        int features = Arrays.stream(card.inputShape()).reduce(1, (a, b) -> a * b);
+        int features = card.features();
         int outputs = card.outputs();
         float[] x = new float[size * features];
         for (int i = 0; i < x.length; i++) x[i] = ((i * 0x9E3779B9) >>> 8) * 0x1p-24f;
