@@ -49,7 +49,15 @@ final class Interrupts implements AutoCloseable {
 
     @Override
     public void close() {
-        // a handler the JVM installed natively comes back as null: the system default then (end the process)
-        for (int i = 0; i < signals.size(); i++) Signal.handle(signals.get(i), previous.get(i) != null ? previous.get(i) : SignalHandler.SIG_DFL);
+        // A handler the JVM installed natively comes back as null, or as a wrapper of null that Signal.handle
+        // refuses with a NullPointerException: the system default then (end the process).
+        for (int i = 0; i < signals.size(); i++) {
+            SignalHandler before = previous.get(i);
+            try {
+                Signal.handle(signals.get(i), before != null ? before : SignalHandler.SIG_DFL);
+            } catch (NullPointerException nativeHandler) {
+                Signal.handle(signals.get(i), SignalHandler.SIG_DFL);
+            }
+        }
     }
 }
