@@ -71,6 +71,13 @@ public final class FirstEpochSteps {
                 prev = stepEnds[i];
             }
             System.out.println("epoch 1, ms per step, means of " + GROUP + " steps:" + groups);
+            StringBuilder first = new StringBuilder();
+            prev = start;
+            for (int i = 0; i < Math.min(GROUP, done[0]); i++) {
+                first.append(String.format(Locale.ROOT, " %.1f", (stepEnds[i] - prev) / 1e6));
+                prev = stepEnds[i];
+            }
+            System.out.println("epoch 1, ms of each of the first " + GROUP + " steps:" + first);
         }
     }
 }
