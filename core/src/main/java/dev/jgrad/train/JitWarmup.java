@@ -39,6 +39,11 @@ import java.util.Objects;
  *
  * <p>It is best-effort: a warm-up that fails (say, the sibling cannot be opened) stops quietly; {@link
  * #failure()} says why.
+ *
+ * <p>The compiler gets to the kernels sooner still with the JVM options {@code
+ * -XX:CompileCommand=CompileThresholdScaling,dev/jgrad/cpu/*.*,0.05} and the same for {@code
+ * jdk/incubator/vector/*.*} (both, or a kernel may be compiled around the Vector API's slow fallbacks for
+ * good); the {@code jgrad} launcher passes them.
  */
 public final class JitWarmup implements AutoCloseable {
     /** Examples per warm-up step: few, since the first steps run in the slow, uncompiled code. */
