@@ -60,6 +60,11 @@ final class CpuDevice implements DeviceKernels {
     }
 
     @Override
+    public boolean hostMemory() {
+        return true;
+    }
+
+    @Override
     public void write(float[] src, int srcOffset, Buffer dst, int dstOffset, int length) {
         System.arraycopy(src, srcOffset, of(dst), dstOffset, length);
     }

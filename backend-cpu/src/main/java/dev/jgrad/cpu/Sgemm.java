@@ -500,13 +500,14 @@ final class Sgemm {
      * each: the scalar loop made packing 9% of a training step.
      */
     private static void packTransposedPanel(float[] b, int src, int ldb, int kc, float[] pb, int base) {
-        int p = 0;
-        for (; p + 8 <= kc; p += 8) {
-            for (int j0 = 0; j0 < NR; j0 += 8) {
+        int whole = kc & ~7;
+        // eight rows at a time, each read in order: 8 streams for the prefetchers rather than NR
+        for (int j0 = 0; j0 < NR; j0 += 8) {
+            for (int p = 0; p < whole; p += 8) {
                 transpose8(b, src + j0 * ldb + p, ldb, 5 * ldb, 6 * ldb, 7 * ldb, pb, base + p * NR + j0, NR);
             }
         }
-        for (; p < kc; p++) {
+        for (int p = whole; p < kc; p++) {
             int dst = base + p * NR;
             for (int j = 0; j < NR; j++) pb[dst + j] = b[src + j * ldb + p];
         }

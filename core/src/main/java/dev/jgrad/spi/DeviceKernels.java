@@ -28,6 +28,15 @@ public interface DeviceKernels extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether buffers live in the JVM's own memory, so that {@link #write} is a plain memory copy whatever its
+     * size. Callers may then write many small pieces (the rows of a training batch, straight from the dataset)
+     * where other devices want one staged write. False unless a backend says so.
+     */
+    default boolean hostMemory() {
+        return false;
+    }
+
     // ---- memory -----------------------------------------------------------------------------------
 
     /** A new buffer of {@code length} floats with undefined contents. */

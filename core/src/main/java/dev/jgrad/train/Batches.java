@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * The training batches of one dataset, in one of two ways that give the same tensors bit for bit:
  * <ul>
  * <li><b>gathered on the host</b> (the default): each batch's rows are copied into host staging arrays and
- *     uploaded, {@code rows * (features + target width)} floats per step;</li>
+ *     uploaded, {@code rows * (features + target width)} floats per step (on a device whose buffers are host
+ *     memory, {@link dev.jgrad.spi.DeviceKernels#hostMemory}, the features go straight into the batch tensor);</li>
  * <li><b>the dataset on the device</b>: features and labels are uploaded once, when this object is made
  *     (once per {@link Trainer#fit}), and each step uploads only the batch's {@code rows} row numbers and
  *     gathers x and y on the device with {@link dev.jgrad.spi.DeviceKernels#gatherRows}.</li>
@@ -63,7 +64,7 @@ final class Batches implements AutoCloseable {
         this.batchSize = Math.min(batchSize, data.size());
         this.targetWidth = data.targets().width();
         if (!onDevice || !upload(notes)) {
-            this.hostX = new float[this.batchSize * data.featureCount()];
+            if (!device.kernels().hostMemory()) this.hostX = new float[this.batchSize * data.featureCount()];
             this.hostY = new float[this.batchSize * targetWidth];
         }
     }
@@ -126,12 +127,15 @@ final class Batches implements AutoCloseable {
             return b;
         }
         float[] xs = data.features();
+        DeviceKernels k = device.kernels();
+        boolean direct = k.hostMemory();           // each row straight into x: one copy, not two
         for (int r = 0; r < rows; r++) {
             int i = order[from + r];
-            System.arraycopy(xs, i * cols, hostX, r * cols, cols);
+            if (direct) k.write(xs, i * cols, b.x().buffer(), r * cols, cols);
+            else System.arraycopy(xs, i * cols, hostX, r * cols, cols);
             data.targets().copyTo(i, hostY, r * targetWidth);
         }
-        device.kernels().write(hostX, 0, b.x().buffer(), 0, rows * cols);
+        if (!direct) k.write(hostX, 0, b.x().buffer(), 0, rows * cols);
         if (targetWidth > 0) device.kernels().write(hostY, 0, b.y().buffer(), 0, rows * targetWidth);
         return b;
     }

@@ -257,6 +257,12 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
+    @DisplayName("host batches: written row by row (host memory) or staged in one write, the same results bit for bit")
+    void hostBatchesStagedOrRowByRow() {
+        new DatasetOnDeviceChecks(device).hostBatchesAreTheSameStagedOrRowByRow();
+    }
+
+    @Test
     @DisplayName("dataset on the device: a device that cannot hold it falls back to host batches with one note")
     void datasetOnDeviceFallsBackWithANote() {
         new DatasetOnDeviceChecks(device).fallsBackToHostBatchesWithANote();

@@ -149,6 +149,35 @@ final class DatasetOnDeviceChecks {
         }
     }
 
+    /**
+     * Host batches reach the device in one staged write of the features per batch or, where the device's buffers
+     * are host memory ({@link DeviceKernels#hostMemory}), row by row straight from the dataset: the same results,
+     * bit for bit, and the writes each way says.
+     */
+    void hostBatchesAreTheSameStagedOrRowByRow() {
+        Dataset train = blobs();
+        Recording staged = new Recording(device, -1, false), direct = new Recording(device, -1, true);
+        try {
+            Fit one = fit(staged.view, train, false, staged::markFitStart);
+            Fit rows = fit(direct.view, train, false, direct::markFitStart);
+            List<Integer> stagedWrites = new ArrayList<>(), directWrites = new ArrayList<>();
+            for (int e = 0; e < EPOCHS; e++) {
+                for (int from = 0; from < SAMPLES; from += BATCH) {
+                    int n = Math.min(BATCH, SAMPLES - from);
+                    stagedWrites.addAll(List.of(n * FEATURES, n));
+                    for (int r = 0; r < n; r++) directWrites.add(FEATURES);
+                    directWrites.add(n);
+                }
+            }
+            assertEquals(stagedWrites, staged.writesSinceFit(), "staged: one write of the features and one of the labels per batch");
+            assertEquals(directWrites, direct.writesSinceFit(), "host memory: each row's features, then the labels, per batch");
+            sameResults("rows written one by one vs one staged write", one, rows);
+        } finally {
+            staged.view.close();
+            direct.view.close();
+        }
+    }
+
     /** A device too small for the dataset: host batches, one note, the same results. */
     void fallsBackToHostBatchesWithANote() {
         Dataset train = blobs();
@@ -167,7 +196,8 @@ final class DatasetOnDeviceChecks {
 
     /**
      * A view of a device that records the length of every write, and can refuse allocations of one length
-     * (as if the device were full). Closing the view frees what it allocated and leaves the device open.
+     * (as if the device were full) or say its buffers are or are not host memory. Closing the view frees what it
+     * allocated and leaves the device open.
      */
     private static final class Recording {
         final Device view;
@@ -175,9 +205,17 @@ final class DatasetOnDeviceChecks {
         int fitStart = -1;
 
         Recording(Device device, int refusedLength) {
+            this(device, refusedLength, null);
+        }
+
+        /** With {@code hostMemory} non-null, the view answers {@link DeviceKernels#hostMemory} with it. */
+        Recording(Device device, int refusedLength, Boolean hostMemory) {
             DeviceKernels kernels = device.kernels();
             InvocationHandler handler = (proxy, method, args) -> {
                 switch (method.getName()) {
+                    case "hostMemory" -> {
+                        if (hostMemory != null) return hostMemory;
+                    }
                     case "allocate" -> {
                         if ((int) args[0] == refusedLength) {
                             throw new DeviceOutOfMemoryException(device.info().id(), 4L * refusedLength, 0, null);
