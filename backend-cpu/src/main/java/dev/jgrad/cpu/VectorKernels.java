@@ -90,73 +90,26 @@ final class VectorKernels {
                                            float[] gBias, boolean accumulateBias, int c0, int c1) {
         if (gBias != null && !accumulateBias) java.util.Arrays.fill(gBias, c0, c1, 0f);
         boolean vector = act == UnaryOp.RELU || act == UnaryOp.LEAKY_RELU || act == UnaryOp.IDENTITY;
-        int j = c0;
-        if (vector) {
-            // a band of columns down all the rows, its bias sums held in registers: each sum still adds the rows in order
-            for (; j <= c1 - 4 * L; j += 4 * L) activationBackwardBand4(act, p, rows, cols, y, gy, g, gBias, j);
-            for (; j <= c1 - L; j += L) activationBackwardBand1(act, p, rows, cols, y, gy, g, gBias, j);
-        }
-        for (; j < c1; j++) {
-            float sum = gBias != null ? gBias[j] : 0f;
-            for (int r = 0, o = j; r < rows; r++, o += cols) {
-                float gj = gy[o] * CpuDevice.derivativeFromOutput(act, p, y[o]);
-                g[o] = gj;
-                sum += gj;
-            }
-            if (gBias != null) gBias[j] = sum;
-        }
-    }
-
-    /** g = gy * act'(y) for the 4 vectors of columns at j in every row, and their sums added to gBias (if any). */
-    private static void activationBackwardBand4(UnaryOp act, float p, int rows, int cols, float[] y, float[] gy, float[] g,
-                                                float[] gBias, int j) {
-        boolean bias = gBias != null;
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector below = FloatVector.broadcast(S, act == UnaryOp.LEAKY_RELU ? p : 0f);
-        FloatVector s0 = bias ? FloatVector.fromArray(S, gBias, j) : one, s1 = bias ? FloatVector.fromArray(S, gBias, j + L) : one;
-        FloatVector s2 = bias ? FloatVector.fromArray(S, gBias, j + 2 * L) : one, s3 = bias ? FloatVector.fromArray(S, gBias, j + 3 * L) : one;
-        for (int r = 0, o = j; r < rows; r++, o += cols) {
-            FloatVector g0 = FloatVector.fromArray(S, gy, o), g1 = FloatVector.fromArray(S, gy, o + L);
-            FloatVector g2 = FloatVector.fromArray(S, gy, o + 2 * L), g3 = FloatVector.fromArray(S, gy, o + 3 * L);
-            if (act != UnaryOp.IDENTITY) {
-                g0 = g0.mul(below.blend(one, FloatVector.fromArray(S, y, o).compare(VectorOperators.GT, 0f)));
-                g1 = g1.mul(below.blend(one, FloatVector.fromArray(S, y, o + L).compare(VectorOperators.GT, 0f)));
-                g2 = g2.mul(below.blend(one, FloatVector.fromArray(S, y, o + 2 * L).compare(VectorOperators.GT, 0f)));
-                g3 = g3.mul(below.blend(one, FloatVector.fromArray(S, y, o + 3 * L).compare(VectorOperators.GT, 0f)));
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            int j = c0;
+            if (vector) {
+                for (; j <= c1 - L; j += L) {
+                    FloatVector d = act == UnaryOp.IDENTITY ? one
+                            : below.blend(one, FloatVector.fromArray(S, y, o + j).compare(VectorOperators.GT, 0f));
+                    FloatVector gv = FloatVector.fromArray(S, gy, o + j).mul(d);
+                    gv.intoArray(g, o + j);
+                    if (gBias != null) FloatVector.fromArray(S, gBias, j).add(gv).intoArray(gBias, j);
+                }
             }
-            g0.intoArray(g, o);
-            g1.intoArray(g, o + L);
-            g2.intoArray(g, o + 2 * L);
-            g3.intoArray(g, o + 3 * L);
-            if (bias) {
-                s0 = s0.add(g0);
-                s1 = s1.add(g1);
-                s2 = s2.add(g2);
-                s3 = s3.add(g3);
+            for (; j < c1; j++) {
+                float gj = gy[o + j] * CpuDevice.derivativeFromOutput(act, p, y[o + j]);
+                g[o + j] = gj;
+                if (gBias != null) gBias[j] += gj;
             }
         }
-        if (bias) {
-            s0.intoArray(gBias, j);
-            s1.intoArray(gBias, j + L);
-            s2.intoArray(gBias, j + 2 * L);
-            s3.intoArray(gBias, j + 3 * L);
-        }
-    }
-
-    /** {@link #activationBackwardBand4} for one vector of columns. */
-    private static void activationBackwardBand1(UnaryOp act, float p, int rows, int cols, float[] y, float[] gy, float[] g,
-                                                float[] gBias, int j) {
-        boolean bias = gBias != null;
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector below = FloatVector.broadcast(S, act == UnaryOp.LEAKY_RELU ? p : 0f);
-        FloatVector s0 = bias ? FloatVector.fromArray(S, gBias, j) : one;
-        for (int r = 0, o = j; r < rows; r++, o += cols) {
-            FloatVector g0 = FloatVector.fromArray(S, gy, o);
-            if (act != UnaryOp.IDENTITY) g0 = g0.mul(below.blend(one, FloatVector.fromArray(S, y, o).compare(VectorOperators.GT, 0f)));
-            g0.intoArray(g, o);
-            if (bias) s0 = s0.add(g0);
-        }
-        if (bias) s0.intoArray(gBias, j);
     }
 
     /** y = alpha*x + beta*y over [from, to). */
