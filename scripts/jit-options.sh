@@ -1,0 +1,10 @@
+# Sourced by ./jgrad and benchmarks/jit-check.sh: the JVM options that bring the CPU backend to full speed early.
+#
+# The CPU backend's kernels run the Vector API's slow Java fallbacks until C2 compiles them: a twentieth of the
+# usual call and loop counts sends them to the compiler sooner. The Vector API's own methods get the same
+# scaling: C2 inlines them into a kernel only as far as their call profiles reach, and a kernel compiled before
+# those profiles exist calls the slow fallbacks for good (with only the kernels scaled, 13 of 21 runs at
+# 0.01 trained 15x slower from start to end; with both scaled, none in 38). Which kernels win that race depends
+# on the order of compiles, so a change to the CPU kernels can bring it back: benchmarks/jit-check.sh counts it.
+jgrad_jit_opts="-XX:CompileCommand=quiet -XX:CompileCommand=CompileThresholdScaling,dev/jgrad/cpu/*.*,0.05"
+jgrad_jit_opts="$jgrad_jit_opts -XX:CompileCommand=CompileThresholdScaling,jdk/incubator/vector/*.*,0.05"
