@@ -22,6 +22,15 @@ import java.util.Arrays;
  */
 final class Sgemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /**
+     * -0, added to each accumulator before it is stored (x + -0 is x, bit for bit). An accumulator leaves its
+     * loop as a phi whose class C2 takes from the call profile of {@code FloatVector.intoArray}, shared with
+     * every other caller (the 256-bit stores of {@link #transpose8} among them); when that profile was not
+     * clean at compile time the store's intrinsic failed, every accumulator was boxed on every call, and the
+     * kernel ran about ten times slower for the rest of the run. A sum whose receiver is this constant has an
+     * exact class, so the store compiles to a vector store whatever the profile says.
+     */
+    private static final FloatVector EXACT = FloatVector.broadcast(S, -0f);
     private static final int L = S.length();
     /**
      * 8-float vectors for the transposing packs: an 8 x 8 block is what their shuffles transpose, and
@@ -329,22 +338,22 @@ final class Sgemm {
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
         }
-        c00.intoArray(c, co);
-        c01.intoArray(c, co + L);
-        c10.intoArray(c, co + ldc);
-        c11.intoArray(c, co + ldc + L);
-        c20.intoArray(c, co + 2 * ldc);
-        c21.intoArray(c, co + 2 * ldc + L);
-        c30.intoArray(c, co + 3 * ldc);
-        c31.intoArray(c, co + 3 * ldc + L);
-        c40.intoArray(c, co + 4 * ldc);
-        c41.intoArray(c, co + 4 * ldc + L);
-        c50.intoArray(c, co + 5 * ldc);
-        c51.intoArray(c, co + 5 * ldc + L);
-        c60.intoArray(c, co + 6 * ldc);
-        c61.intoArray(c, co + 6 * ldc + L);
-        c70.intoArray(c, co + 7 * ldc);
-        c71.intoArray(c, co + 7 * ldc + L);
+        EXACT.add(c00).intoArray(c, co);
+        EXACT.add(c01).intoArray(c, co + L);
+        EXACT.add(c10).intoArray(c, co + ldc);
+        EXACT.add(c11).intoArray(c, co + ldc + L);
+        EXACT.add(c20).intoArray(c, co + 2 * ldc);
+        EXACT.add(c21).intoArray(c, co + 2 * ldc + L);
+        EXACT.add(c30).intoArray(c, co + 3 * ldc);
+        EXACT.add(c31).intoArray(c, co + 3 * ldc + L);
+        EXACT.add(c40).intoArray(c, co + 4 * ldc);
+        EXACT.add(c41).intoArray(c, co + 4 * ldc + L);
+        EXACT.add(c50).intoArray(c, co + 5 * ldc);
+        EXACT.add(c51).intoArray(c, co + 5 * ldc + L);
+        EXACT.add(c60).intoArray(c, co + 6 * ldc);
+        EXACT.add(c61).intoArray(c, co + 6 * ldc + L);
+        EXACT.add(c70).intoArray(c, co + 7 * ldc);
+        EXACT.add(c71).intoArray(c, co + 7 * ldc + L);
     }
 
     /**
@@ -381,16 +390,16 @@ final class Sgemm {
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
         }
-        c00.intoArray(c, co);
-        c01.intoArray(c, co + L);
-        c10.intoArray(c, co + ldc);
-        c11.intoArray(c, co + ldc + L);
-        c20.intoArray(c, co + 2 * ldc);
-        c21.intoArray(c, co + 2 * ldc + L);
-        c30.intoArray(c, co + 3 * ldc);
-        c31.intoArray(c, co + 3 * ldc + L);
-        c40.intoArray(c, co + 4 * ldc);
-        c41.intoArray(c, co + 4 * ldc + L);
+        EXACT.add(c00).intoArray(c, co);
+        EXACT.add(c01).intoArray(c, co + L);
+        EXACT.add(c10).intoArray(c, co + ldc);
+        EXACT.add(c11).intoArray(c, co + ldc + L);
+        EXACT.add(c20).intoArray(c, co + 2 * ldc);
+        EXACT.add(c21).intoArray(c, co + 2 * ldc + L);
+        EXACT.add(c30).intoArray(c, co + 3 * ldc);
+        EXACT.add(c31).intoArray(c, co + 3 * ldc + L);
+        EXACT.add(c40).intoArray(c, co + 4 * ldc);
+        EXACT.add(c41).intoArray(c, co + 4 * ldc + L);
     }
 
     /**
