@@ -59,6 +59,12 @@ final class Sgemm {
      */
     private static final long PARALLEL_THRESHOLD = 1L << 19;
 
+    /**
+     * The most floats of A (m x k, packed whole) for {@link #blockBroadcastingB}: 2 MiB, about what stays near
+     * the core while every panel of it is read once per 8 rows of B.
+     */
+    private static final long BROADCAST_MAX_PACK = 1L << 19;
+
     private static final int INIT_ZERO = 0, INIT_BIAS = 1, INIT_LOAD = 2;
     private static final float[] ZEROS = new float[NR];
 
@@ -219,6 +225,10 @@ final class Sgemm {
 
     /** Computes C rows [i0, i1) x columns [j0, j1) on one thread; op(A) from {@code packed} when it is not null. */
     private void block(Call call, Workspace ws, PackedA packed, int i0, int i1, int j0, int j1) {
+        if (packed == null && broadcastsB(call)) {
+            blockBroadcastingB(call, ws, i0, i1, j0, j1);
+            return;
+        }
         int k = call.k;
         int kcStd = call.kc;
         int perBlock = roundUp(call.m, MR) * kcStd;
@@ -243,6 +253,62 @@ final class Sgemm {
                     macroKernel(call, ws, ws.packA, 0, ic, mc, jc, nc, kc, init, last);
                 }
             }
+        }
+    }
+
+    /**
+     * Whether to compute C = act(A B^T + bias) through its transpose, C^T = B A^T, reading B's rows straight from
+     * memory as the broadcast operand ({@link #blockBroadcastingB}): only A (m x k) is transposed into panels, and
+     * C's tiles on the way out (m x n), where the usual scheme transposes B (n x k) and A. For a layer's forward
+     * x W^T with a batch m smaller than its inputs k, several times fewer floats pass through transposes. The sums
+     * are unchanged (the same fused multiply-adds in the same order), so results are bit for bit those of
+     * the usual scheme. AVX-512's 8-row micro-kernel only.
+     */
+    private static boolean broadcastsB(Call call) {
+        return MR == 8 && call.transB && !call.transA && !call.accumulate && call.k > call.m && call.n >= MR
+                && (long) roundUp(call.m, NR) * call.k <= BROADCAST_MAX_PACK;
+    }
+
+    /**
+     * C[i0..i1, j0..j1) of C = act(A B^T + bias) as C^T = B A^T: A's rows packed whole (all of k, so each tile
+     * sums all of k at once and C is written once), then for each 8 rows of B, broadcast from B itself, every
+     * panel of A; each 8 x NR tile of C^T is transposed into C.
+     */
+    private void blockBroadcastingB(Call call, Workspace ws, int i0, int i1, int j0, int j1) {
+        int k = call.k, n = call.n, rows = j1 - j0, cols = i1 - i0;     // C^T's block: rows of B by rows of A
+        int need = roundUp(cols, NR) * k;
+        if (ws.packB.length < need) ws.packB = new float[need];
+        Call transposed = new Call(false, true, n, call.m, k, call.b, call.bOff, call.a, call.aOff, null, 0, false, false,
+                UnaryOp.IDENTITY, 0f, k);
+        packB(transposed, ws.packB, 0, k, i0, cols);
+        float[] tile = ws.tile;
+        for (int r0 = 0; r0 < rows; r0 += MR) {
+            int mr = Math.min(MR, rows - r0);
+            int row = call.bOff + (j0 + r0) * k;
+            // past the block's last row, its first row again: computed, never stored
+            int o1 = mr > 1 ? k : 0, o2 = mr > 2 ? 2 * k : 0, o3 = mr > 3 ? 3 * k : 0, o4 = mr > 4 ? 4 * k : 0;
+            int o5 = mr > 5 ? 5 * k : 0, o6 = mr > 6 ? 6 * k : 0, o7 = mr > 7 ? 7 * k : 0;
+            for (int c0 = 0; c0 < cols; c0 += NR) {
+                for (int q = 0; q < MR; q++) {
+                    Arrays.fill(tile, q * NR, q * NR + NR, call.hasBias && q < mr ? biasPad[j0 + r0 + q] : 0f);
+                }
+                kernel8Rows(call.b, row, o1, o2, o3, o4, o5, o6, o7, ws.packB, c0 * k, k, tile);
+                storeTransposed(tile, mr, Math.min(NR, cols - c0), call.c, call.cOff + (i0 + c0) * n + j0 + r0, n);
+            }
+        }
+        if (call.act != UnaryOp.IDENTITY) {
+            VectorKernels.activate(call.act, call.actParam, call.c, call.cOff + i0 * n + j0, n, cols, rows);
+        }
+    }
+
+    /** c[co + t*ldc + q] = tile[q*NR + t] for q < mr, t < nr: a tile of C^T into C. */
+    private static void storeTransposed(float[] tile, int mr, int nr, float[] c, int co, int ldc) {
+        int t = 0;
+        if (mr == MR) {
+            for (; t + 8 <= nr; t += 8) transpose8(tile, t, NR, 5 * NR, 6 * NR, 7 * NR, c, co + t * ldc, ldc);
+        }
+        for (; t < nr; t++) {
+            for (int q = 0; q < mr; q++) c[co + t * ldc + q] = tile[q * NR + t];
         }
     }
 
@@ -335,6 +401,69 @@ final class Sgemm {
             c60 = x.fma(b0, c60);
             c61 = x.fma(b1, c61);
             x = FloatVector.broadcast(S, pa[a + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        EXACT.add(c00).intoArray(c, co);
+        EXACT.add(c01).intoArray(c, co + L);
+        EXACT.add(c10).intoArray(c, co + ldc);
+        EXACT.add(c11).intoArray(c, co + ldc + L);
+        EXACT.add(c20).intoArray(c, co + 2 * ldc);
+        EXACT.add(c21).intoArray(c, co + 2 * ldc + L);
+        EXACT.add(c30).intoArray(c, co + 3 * ldc);
+        EXACT.add(c31).intoArray(c, co + 3 * ldc + L);
+        EXACT.add(c40).intoArray(c, co + 4 * ldc);
+        EXACT.add(c41).intoArray(c, co + 4 * ldc + L);
+        EXACT.add(c50).intoArray(c, co + 5 * ldc);
+        EXACT.add(c51).intoArray(c, co + 5 * ldc + L);
+        EXACT.add(c60).intoArray(c, co + 6 * ldc);
+        EXACT.add(c61).intoArray(c, co + 6 * ldc + L);
+        EXACT.add(c70).intoArray(c, co + 7 * ldc);
+        EXACT.add(c71).intoArray(c, co + 7 * ldc + L);
+    }
+
+    /**
+     * {@link #kernel8} with its 8 rows of A read straight from memory, a[a0 + p], a[a0 + o1 + p] .. a[a0 + o7 + p],
+     * instead of from a packed panel; the 8 x NR tile c (ldc NR) is loaded, summed into and stored.
+     */
+    private static void kernel8Rows(float[] a, int a0, int o1, int o2, int o3, int o4, int o5, int o6, int o7, float[] pb, int bo,
+                                    int kc, float[] c) {
+        int co = 0, ldc = NR;
+        FloatVector c00 = FloatVector.fromArray(S, c, co), c01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, co + ldc), c11 = FloatVector.fromArray(S, c, co + ldc + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * ldc), c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * ldc), c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+        FloatVector c40 = FloatVector.fromArray(S, c, co + 4 * ldc), c41 = FloatVector.fromArray(S, c, co + 4 * ldc + L);
+        FloatVector c50 = FloatVector.fromArray(S, c, co + 5 * ldc), c51 = FloatVector.fromArray(S, c, co + 5 * ldc + L);
+        FloatVector c60 = FloatVector.fromArray(S, c, co + 6 * ldc), c61 = FloatVector.fromArray(S, c, co + 6 * ldc + L);
+        FloatVector c70 = FloatVector.fromArray(S, c, co + 7 * ldc), c71 = FloatVector.fromArray(S, c, co + 7 * ldc + L);
+        for (int p = 0; p < kc; p++) {
+            int i = a0 + p;
+            int b = bo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, b);
+            FloatVector b1 = FloatVector.fromArray(S, pb, b + L);
+            FloatVector x = FloatVector.broadcast(S, a[i]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[i + o1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[i + o2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[i + o3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[i + o4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[i + o5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[i + o6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[i + o7]);
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
         }

@@ -121,6 +121,36 @@ class SgemmTest {
         }
     }
 
+    /**
+     * x W^T with W stored [n, k] (where AVX-512 broadcasts W's rows and transposes C's tiles) equals the same
+     * product with W^T stored [k, n] (the usual packing), bit for bit: the same multiply-adds in the same order.
+     */
+    @Test
+    void transposedRightOperandGivesTheSameBitsEitherWay() {
+        SplittableRandom rng = new SplittableRandom(9);
+        int[][] shapes = {{128, 512, 784}, {128, 256, 512}, {33, 70, 200}, {7, 9, 40}, {130, 64, 300}, {64, 3, 100}};
+        try (Parallel two = new Parallel(2)) {
+            for (Sgemm sgemm : new Sgemm[]{new Sgemm(single), new Sgemm(two), new Sgemm(team)}) {
+                for (int[] s : shapes) {
+                    Problem p = Problem.random(rng, s[0], s[1], s[2]);
+                    float[] bStoredTransposed = p.stored(p.b, true, p.k, p.n);
+                    float[] bias = p.randomVector(rng, p.n);
+                    for (int variant = 0; variant < 2; variant++) {
+                        float[] usual = p.c0.clone(), transposed = p.c0.clone();
+                        if (variant == 0) {
+                            sgemm.gemm(false, false, p.m, p.n, p.k, p.a, p.b, usual, false);
+                            sgemm.gemm(false, true, p.m, p.n, p.k, p.a, bStoredTransposed, transposed, false);
+                        } else {
+                            sgemm.gemmBiasActivation(false, false, p.m, p.n, p.k, p.a, p.b, bias, UnaryOp.RELU, 0f, usual);
+                            sgemm.gemmBiasActivation(false, true, p.m, p.n, p.k, p.a, bStoredTransposed, bias, UnaryOp.RELU, 0f, transposed);
+                        }
+                        assertBitwiseEqual(usual, transposed, Arrays.toString(s) + (variant == 0 ? " plain" : " bias + relu"));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void repeatedCallsGiveIdenticalResults() {
         Sgemm sgemm = new Sgemm(team);
