@@ -10,7 +10,8 @@ import java.util.Locale;
  * other work, where wall-clock figures swing by several times: with {@code -Djgrad.cpu.threads=1} the whole
  * step runs on this thread, and other processes do not inflate its CPU time (they still share the caches).
  * Runs the JMH fixture's set-up (including its check against the host reference), then warm-up steps, then
- * timed steps, and prints the median and range of the thread CPU time and of the wall time per step.
+ * timed steps, and prints the median and range of the thread CPU time and of the wall time per step, and the
+ * mean wall time (what an epoch's samples/s follows: the occasional slow step counts in full).
  *
  * <pre>{@code
  * java --add-modules jdk.incubator.vector -Xmx4g -Djgrad.cpu.threads=1 -cp benchmarks/target/benchmarks.jar \
@@ -47,10 +48,12 @@ public final class StepCpuTime {
                 cpu[i] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
                 wall[i] = (System.nanoTime() - w0) / 1e6;
             }
+            double wallSum = 0;
+            for (double w : wall) wallSum += w;
             Arrays.sort(cpu);
             Arrays.sort(wall);
-            System.out.printf(Locale.ROOT, "%s: thread CPU %.2f ms [%.2f-%.2f], wall %.2f ms [%.2f-%.2f] per step (median [min-max] of %d)%n",
-                    args[0], cpu[steps / 2], cpu[0], cpu[steps - 1], wall[steps / 2], wall[0], wall[steps - 1], steps);
+            System.out.printf(Locale.ROOT, "%s: thread CPU %.2f ms [%.2f-%.2f], wall %.2f ms [%.2f-%.2f] per step (median [min-max] of %d), wall mean %.3f ms%n",
+                    args[0], cpu[steps / 2], cpu[0], cpu[steps - 1], wall[steps / 2], wall[0], wall[steps - 1], steps, wallSum / steps);
         } finally {
             fixture.tearDown();
         }
