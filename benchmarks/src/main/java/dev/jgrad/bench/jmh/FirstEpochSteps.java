@@ -17,8 +17,9 @@ import java.util.Locale;
 /**
  * How the first epoch's steps speed up as the JIT compiles the CPU kernels: the reference MLP (784-512-256-10,
  * momentum SGD, batch 128) on Fashion-MNIST, run as the CLI runs it (device opened, data loaded, then one epoch),
- * with or without a {@link JitWarmup} during the loading. Prints the loading time, the warm-up's steps, the
- * epoch's time and the mean step time of each 25 steps. Run it in a fresh JVM: the point is a cold start.
+ * with or without a {@link JitWarmup} during the loading. Prints the loading time, the warm-up's steps, each
+ * epoch's samples/s, and the mean step time of each 25 steps of the first epoch and of the second (from its
+ * second step: its first follows the first epoch's evaluation). Run it in a fresh JVM: the point is a cold start.
  *
  * <pre>{@code
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.jgrad.bench.jmh.FirstEpochSteps warm 2
@@ -51,7 +52,8 @@ public final class FirstEpochSteps {
             if (warmup != null) warmup.close();
             Module model = card.build();
             model.to(device, 1);
-            long[] stepEnds = new long[(data.train().size() + 127) / 128];
+            int perEpoch = (data.train().size() + 127) / 128;
+            long[] stepEnds = new long[perEpoch * Math.max(epochs, 2)];
             int[] done = {0};
             Trainer trainer = new Trainer(model, sgd.create(model.parameters()), device, 128, 1)
                     .onStep((position, samples, lossSum) -> {
@@ -61,16 +63,26 @@ public final class FirstEpochSteps {
             var history = trainer.fit(data.train(), data.test(), epochs, new TrainingListener() {});
             System.out.printf(Locale.ROOT, "%s: device + data %.2f s%s; training starts %.2f s after start%n", args[0],
                     (loaded - t0) / 1e9, warmup == null ? "" : ", warm-up " + warmup.steps() + " steps", (start - t0) / 1e9);
-            StringBuilder perEpoch = new StringBuilder();
-            history.forEach(e -> perEpoch.append(String.format(Locale.ROOT, " %.0f", e.trainSamplesPerSec())));
-            System.out.println("samples/s by epoch:" + perEpoch);
+            StringBuilder byEpoch = new StringBuilder();
+            history.forEach(e -> byEpoch.append(String.format(Locale.ROOT, " %.0f", e.trainSamplesPerSec())));
+            System.out.println("samples/s by epoch:" + byEpoch);
             StringBuilder groups = new StringBuilder();
             long prev = start;
-            for (int i = GROUP - 1; i < done[0]; i += GROUP) {
+            for (int i = GROUP - 1; i < Math.min(done[0], perEpoch); i += GROUP) {
                 groups.append(String.format(Locale.ROOT, " %.1f", (stepEnds[i] - prev) / 1e6 / GROUP));
                 prev = stepEnds[i];
             }
             System.out.println("epoch 1, ms per step, means of " + GROUP + " steps:" + groups);
+            if (done[0] > perEpoch + GROUP) {
+                // the second epoch's first step also carries the first epoch's evaluation: start after it
+                StringBuilder second = new StringBuilder();
+                prev = stepEnds[perEpoch];
+                for (int i = perEpoch + GROUP; i < Math.min(done[0], 2 * perEpoch); i += GROUP) {
+                    second.append(String.format(Locale.ROOT, " %.1f", (stepEnds[i] - prev) / 1e6 / GROUP));
+                    prev = stepEnds[i];
+                }
+                System.out.println("epoch 2 from its second step, ms per step, means of " + GROUP + " steps:" + second);
+            }
             StringBuilder first = new StringBuilder();
             prev = start;
             for (int i = 0; i < Math.min(GROUP, done[0]); i++) {
