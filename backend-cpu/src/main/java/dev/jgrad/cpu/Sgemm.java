@@ -33,8 +33,11 @@ final class Sgemm {
     private static final FloatVector EXACT = FloatVector.broadcast(S, -0f);
     private static final int L = S.length();
     /**
-     * 8-float vectors for the transposing packs: an 8 x 8 block is what their shuffles transpose, and
-     * every x86 machine with AVX2 or AVX-512 runs them natively.
+     * 8-float vectors for the transposing packs where they are the machine's own (AVX2): an 8 x 8 block is what
+     * their shuffles transpose. With AVX-512 the packs transpose two 8 x 8 blocks at once in 16-float vectors
+     * instead ({@link #transposeRows16}, {@link #transposePanel16}, {@link #transposeTileRows16}): a second vector
+     * size beside the kernels' gives the Vector API's methods call profiles with two classes, and a kernel that
+     * C2 compiles while a profile is mixed can be left boxing an accumulator on every call.
      */
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
     /** Where 8-float vectors are narrower than the machine's own (no AVX2), they would be emulated: scalar packs. */
@@ -78,6 +81,8 @@ final class Sgemm {
         float[] packA = new float[0];
         float[] packB = new float[0];
         final float[] tile = new float[MR * NR];
+        /** One transposed row pair on its way into C ({@link #storeTransposed}). */
+        final float[] rows16 = new float[16];
     }
 
     /** The operands of one call, shared read-only by the threads. */
@@ -293,7 +298,7 @@ final class Sgemm {
                     Arrays.fill(tile, q * NR, q * NR + NR, call.hasBias && q < mr ? biasPad[j0 + r0 + q] : 0f);
                 }
                 kernel8Rows(call.b, row, o1, o2, o3, o4, o5, o6, o7, ws.packB, c0 * k, k, tile);
-                storeTransposed(tile, mr, Math.min(NR, cols - c0), call.c, call.cOff + (i0 + c0) * n + j0 + r0, n);
+                storeTransposed(tile, mr, Math.min(NR, cols - c0), call.c, call.cOff + (i0 + c0) * n + j0 + r0, n, ws.rows16);
             }
         }
         if (call.act != UnaryOp.IDENTITY) {
@@ -302,9 +307,11 @@ final class Sgemm {
     }
 
     /** c[co + t*ldc + q] = tile[q*NR + t] for q < mr, t < nr: a tile of C^T into C. */
-    private static void storeTransposed(float[] tile, int mr, int nr, float[] c, int co, int ldc) {
+    private static void storeTransposed(float[] tile, int mr, int nr, float[] c, int co, int ldc, float[] rows16) {
         int t = 0;
-        if (mr == MR) {
+        if (mr == MR && L == 16) {
+            for (; t + 16 <= nr; t += 16) transposeTileRows16(tile, t, c, co + t * ldc, ldc, rows16);
+        } else if (mr == MR && VECTOR_PACKS) {
             for (; t + 8 <= nr; t += 8) transpose8(tile, t, NR, 5 * NR, 6 * NR, 7 * NR, c, co + t * ldc, ldc);
         }
         for (; t < nr; t++) {
@@ -547,10 +554,11 @@ final class Sgemm {
                 int m = call.m;
                 int p = 0;
                 if (mr == MR && VECTOR_PACKS) {
-                    // one 8-float load and store per p, as long as the load stays inside the array
+                    // one 8-float copy per p (the MR - 8 extra floats land where the next p goes), as long as it
+                    // stays inside the array
                     int last = Math.min(kc, Math.floorDiv(a.length - 8 - aOff - ic - ir, m) - pc + 1);
                     for (; p < last; p++) {
-                        FloatVector.fromArray(S8, a, aOff + (pc + p) * m + ic + ir).intoArray(pa, base + p * MR);
+                        System.arraycopy(a, aOff + (pc + p) * m + ic + ir, pa, base + p * MR, 8);
                     }
                 }
                 for (; p < kc; p++) {
@@ -584,7 +592,11 @@ final class Sgemm {
     private static void packRowsTransposed(float[] a, int src, int lda, int rowsLeft, int kc, float[] pa, int base) {
         int o5 = (rowsLeft > 5 ? 5 : 0) * lda, o6 = (rowsLeft > 6 ? 6 : 0) * lda, o7 = (rowsLeft > 7 ? 7 : 0) * lda;
         int p = 0;
-        for (; p + 8 <= kc; p += 8) transpose8(a, src + p, lda, o5, o6, o7, pa, base + p * MR, MR);
+        if (L == 16) {
+            for (; p + 16 <= kc; p += 16) transposeRows16(a, src + p, lda, o5, o6, o7, pa, base + p * MR);
+        } else {
+            for (; p + 8 <= kc; p += 8) transpose8(a, src + p, lda, o5, o6, o7, pa, base + p * MR, MR);
+        }
         for (; p < kc; p++) {
             int dst = base + p * MR;
             for (int r = 0; r < MR; r++) pa[dst + r] = a[src + r * lda + p];
@@ -639,10 +651,19 @@ final class Sgemm {
      */
     private static void packTransposedPanel(float[] b, int src, int ldb, int kc, float[] pb, int base) {
         int whole = kc & ~7;
-        // eight rows at a time, each read in order: 8 streams for the prefetchers rather than NR
-        for (int j0 = 0; j0 < NR; j0 += 8) {
-            for (int p = 0; p < whole; p += 8) {
-                transpose8(b, src + j0 * ldb + p, ldb, 5 * ldb, 6 * ldb, 7 * ldb, pb, base + p * NR + j0, NR);
+        if (L == 16) {
+            // sixteen rows at a time; a block's 16-float loads must stay inside the array
+            int vector = Math.min(whole, (b.length - 16 - src - (NR - 9) * ldb) & ~7);
+            for (int j0 = 0; j0 < NR; j0 += 16) {
+                for (int p = 0; p < vector; p += 8) transposePanel16(b, src + j0 * ldb + p, ldb, pb, base + p * NR + j0);
+            }
+            whole = Math.max(vector, 0);
+        } else {
+            // eight rows at a time, each read in order: 8 streams for the prefetchers rather than NR
+            for (int j0 = 0; j0 < NR; j0 += 8) {
+                for (int p = 0; p < whole; p += 8) {
+                    transpose8(b, src + j0 * ldb + p, ldb, 5 * ldb, 6 * ldb, 7 * ldb, pb, base + p * NR + j0, NR);
+                }
             }
         }
         for (int p = whole; p < kc; p++) {
@@ -680,6 +701,153 @@ final class Sgemm {
         u1.rearrange(DOWN4).blend(u5, BIT4).intoArray(out, dst + 5 * stride);
         u2.rearrange(DOWN4).blend(u6, BIT4).intoArray(out, dst + 6 * stride);
         u3.rearrange(DOWN4).blend(u7, BIT4).intoArray(out, dst + 7 * stride);
+    }
+
+    /*
+     * With 16-float vectors (AVX-512) the three rounds of transpose8 run in each 8-lane half at once (shifts by 1,
+     * 2 and 4 never take a lane from the other half), transposing two 8 x 8 blocks per vector: w_q holds row q of
+     * both. Each method below loads, transposes and stores in one body with no masks (C1 could not compile a
+     * version with masked loads and stores, and a vector handed to another method that C2 did not inline is
+     * boxed), and lays out its loads so that what it stores is whole 16-float vectors.
+     */
+
+    /**
+     * {@link #packRowsTransposed} for 16 columns: out[dst + p*8 + r] = row r's element p, p < 16, rows at src +
+     * r*ld (r < 5) and src + o5, o6, o7. Rows of 16 give w_q = [element q | element 8 + q] of the 8 rows; two of
+     * them make one 16-float store of two consecutive p.
+     */
+    private static void transposeRows16(float[] a, int src, int ld, int o5, int o6, int o7, float[] out, int dst) {
+        FloatVector r0 = FloatVector.fromArray(S, a, src), r1 = FloatVector.fromArray(S, a, src + ld);
+        FloatVector r2 = FloatVector.fromArray(S, a, src + 2 * ld), r3 = FloatVector.fromArray(S, a, src + 3 * ld);
+        FloatVector r4 = FloatVector.fromArray(S, a, src + 4 * ld), r5 = FloatVector.fromArray(S, a, src + o5);
+        FloatVector r6 = FloatVector.fromArray(S, a, src + o6), r7 = FloatVector.fromArray(S, a, src + o7);
+        FloatVector t0 = r0.blend(r1.rearrange(UP1W), BIT1W), t1 = r0.rearrange(DOWN1W).blend(r1, BIT1W);
+        FloatVector t2 = r2.blend(r3.rearrange(UP1W), BIT1W), t3 = r2.rearrange(DOWN1W).blend(r3, BIT1W);
+        FloatVector t4 = r4.blend(r5.rearrange(UP1W), BIT1W), t5 = r4.rearrange(DOWN1W).blend(r5, BIT1W);
+        FloatVector t6 = r6.blend(r7.rearrange(UP1W), BIT1W), t7 = r6.rearrange(DOWN1W).blend(r7, BIT1W);
+        FloatVector u0 = t0.blend(t2.rearrange(UP2W), BIT2W), u2 = t0.rearrange(DOWN2W).blend(t2, BIT2W);
+        FloatVector u1 = t1.blend(t3.rearrange(UP2W), BIT2W), u3 = t1.rearrange(DOWN2W).blend(t3, BIT2W);
+        FloatVector u4 = t4.blend(t6.rearrange(UP2W), BIT2W), u6 = t4.rearrange(DOWN2W).blend(t6, BIT2W);
+        FloatVector u5 = t5.blend(t7.rearrange(UP2W), BIT2W), u7 = t5.rearrange(DOWN2W).blend(t7, BIT2W);
+        FloatVector w0 = u0.blend(u4.rearrange(UP4W), BIT4W), w1 = u1.blend(u5.rearrange(UP4W), BIT4W);
+        FloatVector w2 = u2.blend(u6.rearrange(UP4W), BIT4W), w3 = u3.blend(u7.rearrange(UP4W), BIT4W);
+        FloatVector w4 = u0.rearrange(DOWN4W).blend(u4, BIT4W), w5 = u1.rearrange(DOWN4W).blend(u5, BIT4W);
+        FloatVector w6 = u2.rearrange(DOWN4W).blend(u6, BIT4W), w7 = u3.rearrange(DOWN4W).blend(u7, BIT4W);
+        w0.blend(w1.rearrange(UP8), HIGH8).intoArray(out, dst);
+        w2.blend(w3.rearrange(UP8), HIGH8).intoArray(out, dst + 16);
+        w4.blend(w5.rearrange(UP8), HIGH8).intoArray(out, dst + 32);
+        w6.blend(w7.rearrange(UP8), HIGH8).intoArray(out, dst + 48);
+        w0.rearrange(DOWN8).blend(w1, HIGH8).intoArray(out, dst + 64);
+        w2.rearrange(DOWN8).blend(w3, HIGH8).intoArray(out, dst + 80);
+        w4.rearrange(DOWN8).blend(w5, HIGH8).intoArray(out, dst + 96);
+        w6.rearrange(DOWN8).blend(w7, HIGH8).intoArray(out, dst + 112);
+    }
+
+    /**
+     * {@link #packTransposedPanel} for 16 rows and 8 columns: out[dst + p*NR + j] = b[src + j*ld + p], j < 16,
+     * p < 8. Rows j and j + 8 share a vector (16 floats of each loaded, row j + 8's from 8 before it, blended),
+     * so w_q = elements q of rows 0..15, one 16-float store. Reads 8 floats past the 8 columns of rows 0..7.
+     */
+    private static void transposePanel16(float[] b, int src, int ld, float[] out, int dst) {
+        int up = src + 8 * ld - 8;
+        FloatVector r0 = FloatVector.fromArray(S, b, src).blend(FloatVector.fromArray(S, b, up), HIGH8);
+        FloatVector r1 = FloatVector.fromArray(S, b, src + ld).blend(FloatVector.fromArray(S, b, up + ld), HIGH8);
+        FloatVector r2 = FloatVector.fromArray(S, b, src + 2 * ld).blend(FloatVector.fromArray(S, b, up + 2 * ld), HIGH8);
+        FloatVector r3 = FloatVector.fromArray(S, b, src + 3 * ld).blend(FloatVector.fromArray(S, b, up + 3 * ld), HIGH8);
+        FloatVector r4 = FloatVector.fromArray(S, b, src + 4 * ld).blend(FloatVector.fromArray(S, b, up + 4 * ld), HIGH8);
+        FloatVector r5 = FloatVector.fromArray(S, b, src + 5 * ld).blend(FloatVector.fromArray(S, b, up + 5 * ld), HIGH8);
+        FloatVector r6 = FloatVector.fromArray(S, b, src + 6 * ld).blend(FloatVector.fromArray(S, b, up + 6 * ld), HIGH8);
+        FloatVector r7 = FloatVector.fromArray(S, b, src + 7 * ld).blend(FloatVector.fromArray(S, b, up + 7 * ld), HIGH8);
+        FloatVector t0 = r0.blend(r1.rearrange(UP1W), BIT1W), t1 = r0.rearrange(DOWN1W).blend(r1, BIT1W);
+        FloatVector t2 = r2.blend(r3.rearrange(UP1W), BIT1W), t3 = r2.rearrange(DOWN1W).blend(r3, BIT1W);
+        FloatVector t4 = r4.blend(r5.rearrange(UP1W), BIT1W), t5 = r4.rearrange(DOWN1W).blend(r5, BIT1W);
+        FloatVector t6 = r6.blend(r7.rearrange(UP1W), BIT1W), t7 = r6.rearrange(DOWN1W).blend(r7, BIT1W);
+        FloatVector u0 = t0.blend(t2.rearrange(UP2W), BIT2W), u2 = t0.rearrange(DOWN2W).blend(t2, BIT2W);
+        FloatVector u1 = t1.blend(t3.rearrange(UP2W), BIT2W), u3 = t1.rearrange(DOWN2W).blend(t3, BIT2W);
+        FloatVector u4 = t4.blend(t6.rearrange(UP2W), BIT2W), u6 = t4.rearrange(DOWN2W).blend(t6, BIT2W);
+        FloatVector u5 = t5.blend(t7.rearrange(UP2W), BIT2W), u7 = t5.rearrange(DOWN2W).blend(t7, BIT2W);
+        FloatVector w0 = u0.blend(u4.rearrange(UP4W), BIT4W), w1 = u1.blend(u5.rearrange(UP4W), BIT4W);
+        FloatVector w2 = u2.blend(u6.rearrange(UP4W), BIT4W), w3 = u3.blend(u7.rearrange(UP4W), BIT4W);
+        FloatVector w4 = u0.rearrange(DOWN4W).blend(u4, BIT4W), w5 = u1.rearrange(DOWN4W).blend(u5, BIT4W);
+        FloatVector w6 = u2.rearrange(DOWN4W).blend(u6, BIT4W), w7 = u3.rearrange(DOWN4W).blend(u7, BIT4W);
+        w0.intoArray(out, dst);
+        w1.intoArray(out, dst + NR);
+        w2.intoArray(out, dst + 2 * NR);
+        w3.intoArray(out, dst + 3 * NR);
+        w4.intoArray(out, dst + 4 * NR);
+        w5.intoArray(out, dst + 5 * NR);
+        w6.intoArray(out, dst + 6 * NR);
+        w7.intoArray(out, dst + 7 * NR);
+    }
+
+    /**
+     * {@link #storeTransposed} for 16 columns of a full tile: c[co + t*ldc + q] = tile[q*NR + from + t], t < 16.
+     * w_q = [C row q | C row 8 + q]; each goes through {@code rows16} into C 8 floats at a time (a 16-float store
+     * into C would spill into columns that another thread may be writing).
+     */
+    private static void transposeTileRows16(float[] tile, int from, float[] c, int co, int ldc, float[] rows16) {
+        FloatVector r0 = FloatVector.fromArray(S, tile, from), r1 = FloatVector.fromArray(S, tile, from + NR);
+        FloatVector r2 = FloatVector.fromArray(S, tile, from + 2 * NR), r3 = FloatVector.fromArray(S, tile, from + 3 * NR);
+        FloatVector r4 = FloatVector.fromArray(S, tile, from + 4 * NR), r5 = FloatVector.fromArray(S, tile, from + 5 * NR);
+        FloatVector r6 = FloatVector.fromArray(S, tile, from + 6 * NR), r7 = FloatVector.fromArray(S, tile, from + 7 * NR);
+        FloatVector t0 = r0.blend(r1.rearrange(UP1W), BIT1W), t1 = r0.rearrange(DOWN1W).blend(r1, BIT1W);
+        FloatVector t2 = r2.blend(r3.rearrange(UP1W), BIT1W), t3 = r2.rearrange(DOWN1W).blend(r3, BIT1W);
+        FloatVector t4 = r4.blend(r5.rearrange(UP1W), BIT1W), t5 = r4.rearrange(DOWN1W).blend(r5, BIT1W);
+        FloatVector t6 = r6.blend(r7.rearrange(UP1W), BIT1W), t7 = r6.rearrange(DOWN1W).blend(r7, BIT1W);
+        FloatVector u0 = t0.blend(t2.rearrange(UP2W), BIT2W), u2 = t0.rearrange(DOWN2W).blend(t2, BIT2W);
+        FloatVector u1 = t1.blend(t3.rearrange(UP2W), BIT2W), u3 = t1.rearrange(DOWN2W).blend(t3, BIT2W);
+        FloatVector u4 = t4.blend(t6.rearrange(UP2W), BIT2W), u6 = t4.rearrange(DOWN2W).blend(t6, BIT2W);
+        FloatVector u5 = t5.blend(t7.rearrange(UP2W), BIT2W), u7 = t5.rearrange(DOWN2W).blend(t7, BIT2W);
+        FloatVector w0 = u0.blend(u4.rearrange(UP4W), BIT4W), w1 = u1.blend(u5.rearrange(UP4W), BIT4W);
+        FloatVector w2 = u2.blend(u6.rearrange(UP4W), BIT4W), w3 = u3.blend(u7.rearrange(UP4W), BIT4W);
+        FloatVector w4 = u0.rearrange(DOWN4W).blend(u4, BIT4W), w5 = u1.rearrange(DOWN4W).blend(u5, BIT4W);
+        FloatVector w6 = u2.rearrange(DOWN4W).blend(u6, BIT4W), w7 = u3.rearrange(DOWN4W).blend(u7, BIT4W);
+        int c8 = co + 8 * ldc;
+        w0.intoArray(rows16, 0);
+        System.arraycopy(rows16, 0, c, co, 8);
+        System.arraycopy(rows16, 8, c, c8, 8);
+        w1.intoArray(rows16, 0);
+        System.arraycopy(rows16, 0, c, co + ldc, 8);
+        System.arraycopy(rows16, 8, c, c8 + ldc, 8);
+        w2.intoArray(rows16, 0);
+        System.arraycopy(rows16, 0, c, co + 2 * ldc, 8);
+        System.arraycopy(rows16, 8, c, c8 + 2 * ldc, 8);
+        w3.intoArray(rows16, 0);
+        System.arraycopy(rows16, 0, c, co + 3 * ldc, 8);
+        System.arraycopy(rows16, 8, c, c8 + 3 * ldc, 8);
+        w4.intoArray(rows16, 0);
+        System.arraycopy(rows16, 0, c, co + 4 * ldc, 8);
+        System.arraycopy(rows16, 8, c, c8 + 4 * ldc, 8);
+        w5.intoArray(rows16, 0);
+        System.arraycopy(rows16, 0, c, co + 5 * ldc, 8);
+        System.arraycopy(rows16, 8, c, c8 + 5 * ldc, 8);
+        w6.intoArray(rows16, 0);
+        System.arraycopy(rows16, 0, c, co + 6 * ldc, 8);
+        System.arraycopy(rows16, 8, c, c8 + 6 * ldc, 8);
+        w7.intoArray(rows16, 0);
+        System.arraycopy(rows16, 0, c, co + 7 * ldc, 8);
+        System.arraycopy(rows16, 8, c, c8 + 7 * ldc, 8);
+    }
+
+    // The same lane shifts and blend masks for S itself (16 lanes with AVX-512), and the moves between halves.
+    private static final VectorShuffle<Float> UP1W = VectorShuffle.iota(S, -1, 1, true);
+    private static final VectorShuffle<Float> UP2W = VectorShuffle.iota(S, -2, 1, true);
+    private static final VectorShuffle<Float> UP4W = VectorShuffle.iota(S, -4, 1, true);
+    private static final VectorShuffle<Float> DOWN1W = VectorShuffle.iota(S, 1, 1, true);
+    private static final VectorShuffle<Float> DOWN2W = VectorShuffle.iota(S, 2, 1, true);
+    private static final VectorShuffle<Float> DOWN4W = VectorShuffle.iota(S, 4, 1, true);
+    private static final VectorMask<Float> BIT1W = laneBitMaskWide(1);
+    private static final VectorMask<Float> BIT2W = laneBitMaskWide(2);
+    private static final VectorMask<Float> BIT4W = laneBitMaskWide(4);
+    private static final VectorShuffle<Float> UP8 = VectorShuffle.iota(S, -8, 1, true);
+    private static final VectorShuffle<Float> DOWN8 = VectorShuffle.iota(S, 8, 1, true);
+    /** Lanes 8 and up. */
+    private static final VectorMask<Float> HIGH8 = S.indexInRange(-8, L - 8);
+
+    private static VectorMask<Float> laneBitMaskWide(int bit) {
+        boolean[] set = new boolean[L];
+        for (int i = 0; i < L; i++) set[i] = (i & bit) != 0;
+        return VectorMask.fromArray(S, set, 0);
     }
 
     // Lane shifts by 1, 2 and 4 (the lanes they wrap into are never selected by the blends) and the
