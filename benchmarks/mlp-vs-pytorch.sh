@@ -33,7 +33,7 @@ for r in $(seq "$rounds"); do
       --momentum 0.9 --threads 2 --epochs "$e" 2>/dev/null | sed -n 's/^epoch [0-9]*:.*, \([0-9,]*\) samples\/s.*/\1/p' | tr -d , | tr '\n' ' ')
     echo "jgrad 2 $e $r $rates" | tee -a "$log"
     torch 1 "$e" "$r"
-    [ "$r" = 1 ] && torch 2 "$e" "$r"
+    if [ "$r" = 1 ]; then torch 2 "$e" "$r"; fi
   done
 done
 echo "log: $log"

@@ -652,12 +652,11 @@ final class Sgemm {
     private static void packTransposedPanel(float[] b, int src, int ldb, int kc, float[] pb, int base) {
         int whole = kc & ~7;
         if (L == 16) {
-            // sixteen rows at a time; a block's 16-float loads must stay inside the array
-            int vector = Math.min(whole, (b.length - 16 - src - (NR - 9) * ldb) & ~7);
+            // sixteen rows at a time; the 16-float loads past a row's 8 columns stay inside the array, since the
+            // panel's later rows follow (ldb >= kc >= 8 wherever whole > 0)
             for (int j0 = 0; j0 < NR; j0 += 16) {
-                for (int p = 0; p < vector; p += 8) transposePanel16(b, src + j0 * ldb + p, ldb, pb, base + p * NR + j0);
+                for (int p = 0; p < whole; p += 8) transposePanel16(b, src + j0 * ldb + p, ldb, pb, base + p * NR + j0);
             }
-            whole = Math.max(vector, 0);
         } else {
             // eight rows at a time, each read in order: 8 streams for the prefetchers rather than NR
             for (int j0 = 0; j0 < NR; j0 += 8) {
@@ -836,19 +835,13 @@ final class Sgemm {
     private static final VectorShuffle<Float> DOWN1W = VectorShuffle.iota(S, 1, 1, true);
     private static final VectorShuffle<Float> DOWN2W = VectorShuffle.iota(S, 2, 1, true);
     private static final VectorShuffle<Float> DOWN4W = VectorShuffle.iota(S, 4, 1, true);
-    private static final VectorMask<Float> BIT1W = laneBitMaskWide(1);
-    private static final VectorMask<Float> BIT2W = laneBitMaskWide(2);
-    private static final VectorMask<Float> BIT4W = laneBitMaskWide(4);
+    private static final VectorMask<Float> BIT1W = laneBitMask(S, 1);
+    private static final VectorMask<Float> BIT2W = laneBitMask(S, 2);
+    private static final VectorMask<Float> BIT4W = laneBitMask(S, 4);
     private static final VectorShuffle<Float> UP8 = VectorShuffle.iota(S, -8, 1, true);
     private static final VectorShuffle<Float> DOWN8 = VectorShuffle.iota(S, 8, 1, true);
     /** Lanes 8 and up. */
     private static final VectorMask<Float> HIGH8 = S.indexInRange(-8, L - 8);
-
-    private static VectorMask<Float> laneBitMaskWide(int bit) {
-        boolean[] set = new boolean[L];
-        for (int i = 0; i < L; i++) set[i] = (i & bit) != 0;
-        return VectorMask.fromArray(S, set, 0);
-    }
 
     // Lane shifts by 1, 2 and 4 (the lanes they wrap into are never selected by the blends) and the
     // blend masks that pick the lanes whose index has that bit set.
@@ -858,14 +851,15 @@ final class Sgemm {
     private static final VectorShuffle<Float> DOWN1 = VectorShuffle.iota(S8, 1, 1, true);
     private static final VectorShuffle<Float> DOWN2 = VectorShuffle.iota(S8, 2, 1, true);
     private static final VectorShuffle<Float> DOWN4 = VectorShuffle.iota(S8, 4, 1, true);
-    private static final VectorMask<Float> BIT1 = laneBitMask(1);
-    private static final VectorMask<Float> BIT2 = laneBitMask(2);
-    private static final VectorMask<Float> BIT4 = laneBitMask(4);
+    private static final VectorMask<Float> BIT1 = laneBitMask(S8, 1);
+    private static final VectorMask<Float> BIT2 = laneBitMask(S8, 2);
+    private static final VectorMask<Float> BIT4 = laneBitMask(S8, 4);
 
-    private static VectorMask<Float> laneBitMask(int bit) {
-        boolean[] set = new boolean[8];
-        for (int i = 0; i < 8; i++) set[i] = (i & bit) != 0;
-        return VectorMask.fromArray(S8, set, 0);
+    /** The lanes of {@code species} whose index has {@code bit} set. */
+    private static VectorMask<Float> laneBitMask(VectorSpecies<Float> species, int bit) {
+        boolean[] set = new boolean[species.length()];
+        for (int i = 0; i < set.length; i++) set[i] = (i & bit) != 0;
+        return VectorMask.fromArray(species, set, 0);
     }
 
     private static int roundUp(int x, int multiple) {
