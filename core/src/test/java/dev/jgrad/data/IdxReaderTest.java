@@ -146,6 +146,58 @@ class IdxReaderTest {
     }
 
     @Test
+    void gzipTrailerAgreeingWithAHugeHeaderOfATinyFileIsNotTrusted() throws IOException {
+        // Header and trailer both claim 46340² bytes (8.6 GB as floats, more than the test JVM's heap), but
+        // 50-odd bytes of deflate cannot expand that far: the reader must not allocate from them (an
+        // OutOfMemoryError here), and reads what arrives instead, up to the trailer that does not match.
+        byte[] file = gzip(images(1, 46340, 46340, new byte[16]));
+        setTrailerSize(file, 16 + 46340L * 46340L);
+        Path path = write(dir.resolve("huge-trailer.gz"), file);
+        assertDataError(() -> IdxReader.readImages(path), "huge-trailer.gz", "corrupt");
+    }
+
+    @Test
+    void gzipTrailerAgreeingWithAHeaderLargerThanTheData() throws IOException {
+        byte[] file = gzip(images(1, 30, 30, new byte[16]));
+        setTrailerSize(file, 16 + 900);
+        Path path = write(dir.resolve("lying-trailer.gz"), file);
+        assertDataError(() -> IdxReader.readImages(path), "lying-trailer.gz", "truncated");
+    }
+
+    @Test
+    void gzipOfSeveralMembersIsReadWhole() throws IOException {
+        // The trailer then gives the last member's size only: the reader must not rely on it.
+        byte[] raw = rampImages(40, 5, 5);
+        int cut = 16 + 333;
+        byte[] first = gzip(Arrays.copyOf(raw, cut));
+        byte[] second = gzip(Arrays.copyOfRange(raw, cut, raw.length));
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        Path path = write(dir.resolve("members.gz"), both);
+        Path plain = write(dir.resolve("members"), raw);
+        assertArrayEquals(IdxReader.readImages(plain).pixels(), IdxReader.readImages(path).pixels());
+    }
+
+    @Test
+    void largeGzipImagesMatchThePlainFile() throws IOException {
+        // More than one read chunk, through the trusted-trailer path.
+        byte[] raw = rampImages(300, 28, 28);
+        Path plain = write(dir.resolve("big"), raw);
+        Path gz = write(dir.resolve("big.gz"), gzip(raw));
+        float[] pixels = IdxReader.readImages(gz).pixels();
+        assertEquals(300 * 28 * 28, pixels.length);
+        assertArrayEquals(IdxReader.readImages(plain).pixels(), pixels);
+        for (int i = 0; i < pixels.length; i++) {
+            if (pixels[i] != (raw[16 + i] & 0xFF) / 255f) fail("pixel " + i + " is " + pixels[i]);
+        }
+    }
+
+    /** Overwrites a gzip file's trailer size field (its last four bytes, little-endian, modulo 2^32). */
+    private static void setTrailerSize(byte[] gz, long size) {
+        for (int b = 0; b < 4; b++) gz[gz.length - 4 + b] = (byte) (size >>> (8 * b));
+    }
+
+    @Test
     void gzipDataLongerThanHeader() throws IOException {
         Path file = write(dir.resolve("long.gz"), gzip(images(1, 2, 2, new byte[5])));
         assertDataError(() -> IdxReader.readImages(file), "long.gz", "need 4", "has more");
