@@ -8,3 +8,9 @@
 # on the order of compiles, so a change to the CPU kernels can bring it back: benchmarks/jit-check.sh counts it.
 jgrad_jit_opts="-XX:CompileCommand=quiet -XX:CompileCommand=CompileThresholdScaling,dev/jgrad/cpu/*.*,0.05"
 jgrad_jit_opts="$jgrad_jit_opts -XX:CompileCommand=CompileThresholdScaling,jdk/incubator/vector/*.*,0.05"
+# On fewer than four CPUs the JVM starts one C2 compiler thread, and in the first seconds its queue is what the
+# kernels wait for (the warm-up, the loading and C1 share the cores with it): a second C2 thread takes a larger
+# share of the cores for compiling. Four CPUs or more already get at least two.
+if [ "$(nproc 2>/dev/null || echo 4)" -lt 4 ]; then
+  jgrad_jit_opts="$jgrad_jit_opts -XX:CICompilerCount=3"
+fi

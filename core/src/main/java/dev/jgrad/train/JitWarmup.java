@@ -43,7 +43,8 @@ import java.util.Objects;
  * <p>The compiler gets to the kernels sooner still with the JVM options {@code
  * -XX:CompileCommand=CompileThresholdScaling,dev/jgrad/cpu/*.*,0.05} and the same for {@code
  * jdk/incubator/vector/*.*} (both, or a kernel may be compiled around the Vector API's slow fallbacks for
- * good); the {@code jgrad} launcher passes them.
+ * good), and on a machine of fewer than four CPUs {@code -XX:CICompilerCount=3} (a second C2 compiler
+ * thread); the {@code jgrad} launcher passes them.
  */
 public final class JitWarmup implements AutoCloseable {
     /** Examples per warm-up step: few, since the first steps run in the slow, uncompiled code. */
