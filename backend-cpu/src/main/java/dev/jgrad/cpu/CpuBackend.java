@@ -37,6 +37,12 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /** Its devices' kernels are Vector API code that C2 compiles while they run ({@link CpuDevice#compiledWhileRunning()}). */
+    @Override
+    public boolean compiledWhileRunning() {
+        return true;
+    }
+
     /** Rejects {@code tf32}; ignores the GEMM options, which only GPU backends have. */
     @Override
     public DeviceKernels open(int index, DeviceConfig config) {

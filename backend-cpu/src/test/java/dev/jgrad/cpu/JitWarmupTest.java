@@ -19,7 +19,9 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +76,52 @@ class JitWarmupTest {
         List<float[]> without = train(card, false);
         List<float[]> with = train(card, true);
         for (int i = 0; i < without.size(); i++) assertArrayEquals(without.get(i), with.get(i), "parameter " + i);
+    }
+
+    @Test
+    void aWarmUpBegunBeforeTheDeviceIsKeptForIt() throws InterruptedException {
+        ModelCard card = ModelCard.forFeatures("mlp:8", null, 12, 3);
+        DeviceConfig config = DeviceConfig.defaults().withThreads(2);
+        for (String spec : new String[]{"cpu", "auto", " CPU:0 "}) {
+            JitWarmup early = JitWarmup.startBefore(spec, config, card, ADAM, Task.CLASSIFY.defaultLoss());
+            assertTrue(early.running() || early.steps() > 0, spec + ": not started");
+            try (Device device = Devices.open("cpu", config)) {
+                JitWarmup warmup = early.forDevice(device);
+                assertSame(early, warmup, spec + ": the warm-up already runs for this device");
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (warmup.steps() < 2 && warmup.running() && System.nanoTime() < deadline) Thread.sleep(5);
+                warmup.close();
+                assertNull(warmup.failure(), () -> spec + ": " + warmup.failure());
+                assertTrue(warmup.steps() >= 2, spec + ": " + warmup.steps() + " steps");
+                assertEquals(0, device.allocatedBytes(), "the run's device holds nothing of the warm-up");
+            }
+        }
+    }
+
+    @Test
+    void aWarmUpBegunForAnotherBackendIsReplacedByOneForTheDevice() throws InterruptedException {
+        ModelCard card = ModelCard.forFeatures("mlp:8", null, 12, 3);
+        DeviceConfig config = DeviceConfig.defaults().withThreads(1);
+        // not on this module's class path (and its kernels are not compiled while they run): nothing to warm up
+        JitWarmup early = JitWarmup.startBefore("opencl", config, card, ADAM, Task.CLASSIFY.defaultLoss());
+        assertFalse(early.running());
+        try (Device device = Devices.open("cpu", config)) {
+            JitWarmup warmup = early.forDevice(device);
+            assertNotSame(early, warmup);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (warmup.steps() < 1 && warmup.running() && System.nanoTime() < deadline) Thread.sleep(5);
+            warmup.close();
+            assertTrue(warmup.steps() >= 1, warmup.steps() + " steps");
+        }
+    }
+
+    @Test
+    void aMalformedSpecStartsNothing() {
+        JitWarmup warmup = JitWarmup.startBefore("cpu:x", DeviceConfig.defaults(), ModelCard.forFeatures("mlp:4", null, 3, 2),
+                ADAM, Task.CLASSIFY.defaultLoss());
+        assertFalse(warmup.running());
+        assertEquals(0, warmup.steps());
+        warmup.close();
     }
 
     @Test

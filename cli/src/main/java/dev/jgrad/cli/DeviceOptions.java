@@ -52,6 +52,11 @@ final class DeviceOptions {
         return c;
     }
 
+    /** The device spec in force: the flag's, else the system property's or the environment's, else auto. */
+    String requested() {
+        return Devices.requested(device);
+    }
+
     /** Opens the requested device (auto logs its choices to {@code log}) with the requested CPU threads and TF32 choice. */
     Device open(Consumer<String> log) {
         validate();

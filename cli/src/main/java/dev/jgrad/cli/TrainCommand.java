@@ -239,9 +239,10 @@ final class TrainCommand implements Callable<Integer> {
 
     private Integer train(Checkpoint resumed) throws Exception {
         if (spark.master != null) return new SparkTraining(this, spark).train(prepare(resumed), resumed);
-        try (Device dev = deviceOptions.open(line -> System.out.println(line))) {
+        JitWarmup early = startWarmup(resumed);       // it needs no device yet, and opening one takes a while
+        try (early; Device dev = deviceOptions.open(line -> System.out.println(line))) {
             Run run;
-            try (JitWarmup warmup = startWarmup(dev, resumed)) {
+            try (JitWarmup warmup = early == null ? null : early.forDevice(dev)) {
                 run = prepare(resumed);
             }
             return train(run, dev, resumed);
@@ -251,10 +252,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * A warm-up of the model the flags describe, to run while the data loads; null when turned off or when the
-     * data's shape is not known before loading (a CSV file) or the flags do not make a model (then loading says why).
+     * A warm-up of the model the flags describe, for the device they request, to run while the device opens and
+     * the data loads; null when turned off or when the data's shape is not known before loading (a CSV file) or
+     * the flags do not make a model or a device config (then loading or opening says why).
      */
-    private JitWarmup startWarmup(Device dev, Checkpoint resumed) {
+    private JitWarmup startWarmup(Checkpoint resumed) {
         if (!jitWarmup) return null;
         OptionalInt features = Datasets.featureCount(data);
         TaskSetup setup = taskSetup();
@@ -264,7 +266,8 @@ final class TrainCommand implements Callable<Integer> {
             // the output width only sizes the last layer: the same kernels compile for any
             int outputs = kind == Task.AUTOENCODE ? features.getAsInt() : classes != null ? classes : 10;
             ModelCard card = CardFlags.card(this, features.getAsInt(), outputs).withTask(kind);
-            return JitWarmup.start(dev, card, optimizerSpec(), setup.lossFunction());
+            return JitWarmup.startBefore(deviceOptions.requested(), deviceOptions.config(), card, optimizerSpec(),
+                    setup.lossFunction());
         } catch (RuntimeException e) {
             return null;
         }

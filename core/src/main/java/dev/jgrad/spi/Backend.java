@@ -31,6 +31,15 @@ public interface Backend {
     }
 
     /**
+     * Whether this backend's kernels are JVM code compiled while they run, as its devices' {@link
+     * DeviceKernels#compiledWhileRunning()} say; known without probing or opening anything, so that a {@link
+     * dev.jgrad.train.JitWarmup} can start before the run's device is opened. False unless a backend says so.
+     */
+    default boolean compiledWhileRunning() {
+        return false;
+    }
+
+    /**
      * Opens device {@code index} of those {@link #probe()} listed, with {@code config}'s options. Core wraps
      * the result in a {@link dev.jgrad.device.Device}, which closes it.
      *

@@ -3,12 +3,15 @@ package dev.jgrad.train;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Targets;
 import dev.jgrad.device.Device;
+import dev.jgrad.device.DeviceConfig;
 import dev.jgrad.device.Devices;
 import dev.jgrad.io.ModelCard;
 import dev.jgrad.nn.Module;
 import dev.jgrad.ops.Loss;
 import dev.jgrad.optim.OptimizerSpec;
+import dev.jgrad.spi.Backend;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -37,6 +40,23 @@ import java.util.Objects;
  * allowed (the two then share the cores).
  * It needs memory for one more copy of the model and its optimizer state.
  *
+ * <p>Opening the device can itself take most of a second ({@code auto} probes every backend's native
+ * libraries), and the warm-up does not need the device yet: {@link #startBefore} starts it from the device spec
+ * alone, and {@link #forDevice} then keeps it, or swaps it for the right one when {@code auto} chose another
+ * backend:
+ *
+ * <pre>{@code
+ * JitWarmup early = JitWarmup.startBefore("auto", config, card, optimizer, loss);
+ * try (Device device = Devices.open("auto", config)) {
+ *     JitWarmup warmup = early.forDevice(device);
+ *     Split data = Datasets.load("fashion-mnist");
+ *     warmup.close();
+ *     ...
+ * } finally {
+ *     early.close();                                   // in case opening the device failed
+ * }
+ * }</pre>
+ *
  * <p>It is best-effort: a warm-up that fails (say, the sibling cannot be opened) stops quietly; {@link
  * #failure()} says why.
  *
@@ -57,16 +77,26 @@ public final class JitWarmup implements AutoCloseable {
     private static final int BATCHES_PER_EPOCH = 4;
 
     private final StopSignal stop = new StopSignal();
+    /** The device whose one-thread sibling the warm-up trains on; null when it does nothing. */
+    private final Devices.DeviceSpec warmed;
+    private final ModelCard card;
+    private final OptimizerSpec optimizer;
+    private final Loss loss;
     private final Thread thread;
     private volatile int steps;
     private volatile Throwable failure;
 
-    private JitWarmup(Device device, ModelCard card, OptimizerSpec optimizer, Loss loss) {
-        if (!device.kernels().compiledWhileRunning()) {
+    private JitWarmup(Devices.DeviceSpec warmed, DeviceConfig config, ModelCard card, OptimizerSpec optimizer, Loss loss) {
+        this.warmed = warmed;
+        this.card = card;
+        this.optimizer = optimizer;
+        this.loss = loss;
+        if (warmed == null) {
             thread = null;
             return;
         }
-        thread = new Thread(() -> run(device, card, optimizer, loss), "jgrad-jit-warmup");
+        thread = new Thread(() -> run(warmed.backend() + ":" + warmed.index(), config, card, optimizer, loss),
+                "jgrad-jit-warmup");
         thread.setDaemon(true);
         thread.start();
     }
@@ -99,11 +129,69 @@ public final class JitWarmup implements AutoCloseable {
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(loss, "loss");
         if (device.isClosed()) throw new IllegalStateException("JitWarmup.start: the device is closed; open it first");
-        return new JitWarmup(device, card, optimizer, loss);
+        Devices.DeviceSpec warmed = device.kernels().compiledWhileRunning() ? Devices.DeviceSpec.parse(device.info().id()) : null;
+        return new JitWarmup(warmed, device.config(), card, optimizer, loss);
     }
 
-    private void run(Device device, ModelCard card, OptimizerSpec optimizer, Loss loss) {
-        try (Device sibling = Devices.open(device.info().id(), device.config().withThreads(1))) {
+    /**
+     * Starts warming up before the run's device is opened, from the spec it will be opened with; returns at
+     * once. A spec naming a backend warms that backend up (where its kernels are compiled while they run:
+     * {@link dev.jgrad.spi.Backend#compiledWhileRunning()}); {@code auto}, which only probing can resolve,
+     * warms up the backend it falls back to last (the CPU), and {@link #forDevice} ends that warm-up at once
+     * if {@code auto} opens another. A malformed spec starts nothing (opening the device will say why).
+     *
+     * @param spec      the device spec the run will open, as {@link Devices#open(String, DeviceConfig)} takes it
+     *                  ({@code auto}, {@code cpu}, {@code cuda[:N]}, ...; see {@link Devices#requested})
+     * @param config    the options the run's device will be opened with (their thread count is not used: the
+     *                  warm-up runs on one thread)
+     * @param card      the model's architecture, input shape, output width and task, as the run will have them
+     * @param optimizer the run's optimizer (its learning rate does not matter)
+     * @param loss      the run's loss, one that fits the card's task
+     * @return the running warm-up: pass the opened device to {@link #forDevice}, and close it in any case
+     */
+    public static JitWarmup startBefore(String spec, DeviceConfig config, ModelCard card, OptimizerSpec optimizer, Loss loss) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(card, "card");
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(loss, "loss");
+        return new JitWarmup(warmedBefore(spec), config, card, optimizer, loss);
+    }
+
+    /** The device a warm-up begun before opening {@code spec} trains a sibling of, or null for none. */
+    private static Devices.DeviceSpec warmedBefore(String spec) {
+        Devices.DeviceSpec parsed;
+        try {
+            parsed = Devices.DeviceSpec.parse(spec);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        List<Backend> backends = Devices.backends();
+        Backend backend = parsed.isAuto()
+                ? (backends.isEmpty() ? null : backends.get(backends.size() - 1))
+                : backends.stream().filter(b -> b.name().equals(parsed.backend())).findFirst().orElse(null);
+        if (backend == null || !backend.compiledWhileRunning()) return null;
+        return new Devices.DeviceSpec(backend.name(), parsed.isAuto() ? 0 : parsed.index());
+    }
+
+    /**
+     * The warm-up for training on {@code device}: this one when it warms up {@code device}'s backend and
+     * index; otherwise (a warm-up {@link #startBefore begun before} an {@code auto} that chose another backend)
+     * this one is closed and {@link #start(Device, ModelCard, OptimizerSpec, Loss)} starts the right one, with
+     * the same model, optimizer and loss.
+     *
+     * @param device the device the run trains on, open
+     * @return the warm-up to close before training (this one or a new one)
+     */
+    public JitWarmup forDevice(Device device) {
+        Objects.requireNonNull(device, "device");
+        if (warmed != null && !device.isClosed() && warmed.equals(Devices.DeviceSpec.parse(device.info().id()))) return this;
+        close();
+        return start(device, card, optimizer, loss);
+    }
+
+    private void run(String deviceId, DeviceConfig config, ModelCard card, OptimizerSpec optimizer, Loss loss) {
+        try (Device sibling = Devices.open(deviceId, config.withThreads(1))) {
             card = narrowed(card);
             Module model = card.build();
             model.to(sibling, 0);
