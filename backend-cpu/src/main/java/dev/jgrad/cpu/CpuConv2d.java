@@ -328,13 +328,15 @@ final class CpuConv2d {
         for (; i < len; i++) y[yo + i] += x[xo + i];
     }
 
-    /** y[o, o + len) = act(y + bias[filter]) (no bias when it is null). */
+    /**
+     * y[o, o + len) = act(y + bias[filter]) (no bias when it is null). The bias is added by a plain loop, which
+     * C2 vectorizes by itself: as Vector API code this small loop, inlined into the large convolution lambda,
+     * was now and then compiled around the Vector API's allocating fallback for good.
+     */
     private static void biasActivate(float[] y, int o, int len, float[] bias, int filter, UnaryOp act, float actParam) {
         if (bias != null) {
             float b = bias[filter];
-            int i = 0;
-            for (; i <= len - L; i += L) FloatVector.fromArray(S, y, o + i).add(b).intoArray(y, o + i);
-            for (; i < len; i++) y[o + i] += b;
+            for (int i = o; i < o + len; i++) y[i] += b;
         }
         if (act != UnaryOp.IDENTITY) VectorKernels.unary(act, actParam, y, y, o, o + len);
     }
