@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.OptionalInt;
+import java.util.function.IntFunction;
 import java.util.zip.ZipException;
 
 /**
@@ -75,22 +76,13 @@ public final class IdxReader {
      *                             data disagree
      */
     public static Images readImages(Path file) throws DataFormatException {
-        float[][] pixels = new float[1][];
-        int[] dims = read(file, IMAGES_MAGIC, new Sink() {
-            @Override
-            public void allocate(int count) {
-                pixels[0] = new float[count];
-            }
-
-            @Override
-            public void put(byte[] chunk, int length, int at) {
-                float[] out = pixels[0];
-                for (int i = 0; i < length; i++) {
-                    out[at + i] = SCALED_BYTE[chunk[i] & 0xFF];
-                }
+        Decoded<float[]> images = read(file, IMAGES_MAGIC, float[]::new, (out, chunk, length, at) -> {
+            for (int i = 0; i < length; i++) {
+                out[at + i] = SCALED_BYTE[chunk[i] & 0xFF];
             }
         });
-        return new Images(dims[0], dims[1], dims[2], pixels[0]);
+        int[] dims = images.dims();
+        return new Images(dims[0], dims[1], dims[2], images.data());
     }
 
     /**
@@ -102,22 +94,11 @@ public final class IdxReader {
      *                             data disagree
      */
     public static int[] readLabels(Path file) throws DataFormatException {
-        int[][] labels = new int[1][];
-        read(file, LABELS_MAGIC, new Sink() {
-            @Override
-            public void allocate(int count) {
-                labels[0] = new int[count];
+        return read(file, LABELS_MAGIC, int[]::new, (out, chunk, length, at) -> {
+            for (int i = 0; i < length; i++) {
+                out[at + i] = chunk[i] & 0xFF;
             }
-
-            @Override
-            public void put(byte[] chunk, int length, int at) {
-                int[] out = labels[0];
-                for (int i = 0; i < length; i++) {
-                    out[at + i] = chunk[i] & 0xFF;
-                }
-            }
-        });
-        return labels[0];
+        }).data();
     }
 
     /**
@@ -220,16 +201,20 @@ public final class IdxReader {
         throw new DataFormatException(folder + ": has neither " + base + " nor " + base + ".gz");
     }
 
-    /** Where a file's data goes: one array of the header's size, then the bytes in order, a chunk at a time. */
-    private interface Sink {
-        void allocate(int count);
-
-        /** Bytes {@code chunk[0..length)} are the data's bytes {@code at..at+length)}. */
-        void put(byte[] chunk, int length, int at);
+    /** Decodes a chunk of a file's data bytes into the array that {@link #read} returns. */
+    private interface Decoder<T> {
+        /** Sets {@code out}'s values {@code at..at+length)} from the data bytes {@code chunk[0..length)}. */
+        void put(T out, byte[] chunk, int length, int at);
     }
 
-    /** Reads the file's header and hands its data to {@code sink}; returns the header's dimensions. */
-    private static int[] read(Path file, int magic, Sink sink) throws DataFormatException {
+    private record Decoded<T>(int[] dims, T data) {}
+
+    /**
+     * Reads the file's header, then its data into an array of the header's size ({@code allocate}), decoded a
+     * chunk at a time ({@code decoder}).
+     */
+    private static <T> Decoded<T> read(Path file, int magic, IntFunction<T> allocate, Decoder<T> decoder)
+            throws DataFormatException {
         String what = magic == IMAGES_MAGIC ? "IDX images" : "IDX labels";
         try {
             DataInput.Opened opened = DataInput.open(file);
@@ -240,10 +225,10 @@ public final class IdxReader {
                 for (int d : dims) expected *= d;
                 if (opened.gzipped()) {
                     if (!gzipAgrees(file, headerLength + expected)) {
-                        byte[] data = readGrowing(in, (int) expected, file, dims);
-                        sink.allocate(data.length);
-                        sink.put(data, data.length, 0);
-                        return dims;
+                        byte[] bytes = readGrowing(in, (int) expected, file, dims);
+                        T data = allocate.apply(bytes.length);
+                        decoder.put(data, bytes, bytes.length, 0);
+                        return new Decoded<>(dims, data);
                     }
                 } else {
                     long available = Files.size(file) - headerLength;
@@ -253,9 +238,9 @@ public final class IdxReader {
                                 + (available < expected ? " (truncated?)" : ""));
                     }
                 }
-                sink.allocate((int) expected);
-                readChunks(in, (int) expected, file, dims, sink);
-                return dims;
+                T data = allocate.apply((int) expected);
+                readChunks(in, (int) expected, file, dims, data, decoder);
+                return new Decoded<>(dims, data);
             }
         } catch (DataFormatException e) {
             throw e;
@@ -283,23 +268,18 @@ public final class IdxReader {
         }
     }
 
-    /** Reads exactly {@code expected} bytes into {@code sink} a chunk at a time, then requires EOF. */
-    private static void readChunks(InputStream in, int expected, Path file, int[] dims, Sink sink) throws IOException {
+    /** Reads exactly {@code expected} bytes into {@code out} a chunk at a time, then requires EOF. */
+    private static <T> void readChunks(InputStream in, int expected, Path file, int[] dims, T out, Decoder<T> decoder)
+            throws IOException {
         byte[] chunk = new byte[Math.min(expected, CHUNK)];
         int filled = 0;
         while (filled < expected) {
             int n = in.read(chunk, 0, Math.min(chunk.length, expected - filled));
-            if (n < 0) {
-                throw new DataFormatException(file + ": header dimensions " + describe(dims, dims.length) + " need "
-                        + expected + " data bytes, the data has " + filled + " (truncated?)");
-            }
-            sink.put(chunk, n, filled);
+            if (n < 0) throw dataEnds(file, dims, expected, filled);
+            decoder.put(out, chunk, n, filled);
             filled += n;
         }
-        if (in.read() >= 0) {
-            throw new DataFormatException(file + ": header dimensions " + describe(dims, dims.length) + " need "
-                    + expected + " data bytes, the data has more");
-        }
+        requireEnd(in, file, dims, expected);
     }
 
     /**
@@ -354,17 +334,23 @@ public final class IdxReader {
                 buffer = Arrays.copyOf(buffer, (int) Math.min(expected, 2L * buffer.length));
             }
             int n = in.read(buffer, filled, buffer.length - filled);
-            if (n < 0) {
-                throw new DataFormatException(file + ": header dimensions " + describe(dims, dims.length) + " need "
-                        + expected + " data bytes, the decompressed data has " + filled + " (truncated?)");
-            }
+            if (n < 0) throw dataEnds(file, dims, expected, filled);
             filled += n;
         }
+        requireEnd(in, file, dims, expected);
+        return buffer;
+    }
+
+    private static DataFormatException dataEnds(Path file, int[] dims, int expected, int filled) {
+        return new DataFormatException(file + ": header dimensions " + describe(dims, dims.length) + " need "
+                + expected + " data bytes, the data has " + filled + " (truncated?)");
+    }
+
+    private static void requireEnd(InputStream in, Path file, int[] dims, int expected) throws IOException {
         if (in.read() >= 0) {
             throw new DataFormatException(file + ": header dimensions " + describe(dims, dims.length) + " need "
-                    + expected + " data bytes, the decompressed data has more");
+                    + expected + " data bytes, the data has more");
         }
-        return buffer;
     }
 
     private static String describe(int[] dims, int count) {
