@@ -28,9 +28,6 @@ import java.util.Arrays;
 final class CpuConv2d {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** 8-float vectors for short rows where the machine's own are wider (AVX-512); native on AVX2 too. */
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
-    private static final boolean VECTOR8 = L > 8;
     /** Images per partial weight gradient: enough chunks to share among threads, few enough to add up cheaply. */
     static final int CHUNK = 8;
 
@@ -313,19 +310,12 @@ final class CpuConv2d {
     }
 
     /**
-     * y[yo, yo + len) += x[xo, xo + len). The rows are short (an output row: 11 floats for the reference
-     * CNN's second convolution), so a remainder of 8 or more takes one 8-float vector before the scalar tail.
+     * y[yo, yo + len) += x[xo, xo + len). A plain loop, which C2 vectorizes by itself: the rows are short (an
+     * output row: 11 floats for the reference CNN's second convolution), and an 8-float vector for their remainder
+     * would be a second vector size beside the machine's own (see {@link CpuPoolKernels}).
      */
     private static void addInto(float[] x, int xo, float[] y, int yo, int len) {
-        int i = 0;
-        for (; i <= len - L; i += L) {
-            FloatVector.fromArray(S, y, yo + i).add(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
-        }
-        if (VECTOR8 && i <= len - 8) {
-            FloatVector.fromArray(S8, y, yo + i).add(FloatVector.fromArray(S8, x, xo + i)).intoArray(y, yo + i);
-            i += 8;
-        }
-        for (; i < len; i++) y[yo + i] += x[xo + i];
+        for (int i = 0; i < len; i++) y[yo + i] += x[xo + i];
     }
 
     /**

@@ -12,18 +12,36 @@ import java.util.Arrays;
 final class CpuPoolKernels {
     private static final int PARALLEL_FLOATS = 1 << 15;
     /**
-     * 8 outputs of a 2 x 2, stride-2 pooling at a time, from two 8-float loads per input row: every x86
-     * machine with AVX2 or AVX-512 runs these natively; without 8-float vectors the scalar loop does it all.
+     * The machine's own vectors, never a second size beside the other kernels': with two vector classes the
+     * Vector API's call profiles are mixed, and a kernel C2 compiles then can be left boxing a vector for good.
+     * A 2 x 2, stride-2 pooling takes 8 windows (16 floats) of an input row pair at a time: with 8 lanes one output
+     * row per vector, with 16 lanes two output rows, 8 windows each. Other widths take the scalar loop.
      */
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
-    private static final boolean VECTOR_POOL = FloatVector.SPECIES_PREFERRED.length() >= 8;
-    /** Lanes 0, 2, .., 14 of a pair of vectors (the left column of each window), and 1, 3, .., 15 (the right). */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S8, i -> 2 * i);
-    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S8, i -> 2 * i + 1);
-    /** Each lane's window start relative to the first: 0, 2, .., 14. */
-    private static final FloatVector STEP2 = FloatVector.fromArray(S8, new float[]{0, 2, 4, 6, 8, 10, 12, 14}, 0);
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final boolean VECTOR_POOL = L == 8 || L == 16;
+    /** Output rows a vector covers. */
+    private static final int ROWS = L / 8;
+    /**
+     * Lane i takes lane 2i of the first source vector (the left column of each window), or, past its end, lane
+     * 2i - L of the second: for 8 lanes the row's next 8 floats, for 16 lanes the next output row's input row.
+     */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
+    /** Lane i's window start relative to the first, before the second row's offset: 2i. */
+    private static final FloatVector STEP2 = FloatVector.fromArray(S, lanes(i -> 2 * i), 0);
+    /** 1 in the lanes of the second output row (16 lanes), else 0. */
+    private static final FloatVector SECOND_ROW = FloatVector.fromArray(S, lanes(i -> i >= 8 ? 1 : 0), 0);
+    private static final VectorMask<Float> FIRST_ROW_LANES = VectorMask.fromLong(S, 0xFF);
+    private static final VectorMask<Float> SECOND_ROW_LANES = FIRST_ROW_LANES.not();
 
     private CpuPoolKernels() {}
+
+    private static float[] lanes(java.util.function.IntUnaryOperator value) {
+        float[] v = new float[L];
+        for (int i = 0; i < L; i++) v[i] = value.applyAsInt(i);
+        return v;
+    }
 
     static void maxPool2d(Parallel parallel, int planes, int h, int w, int k, int stride, int pad, float[] x, float[] y,
                           float[] indices) {
@@ -103,40 +121,50 @@ final class CpuPoolKernels {
     private static void maxPlane2x2(float[] x, float[] y, float[] indices, int xb, int yb, int w, int oh, int ow, int stride) {
         // the vector path reads 16 floats from each of the window's rows: as far as the input row goes
         int vectorOutputs = VECTOR_POOL && stride == 2 ? w / 16 * 8 : 0;
-        for (int oy = 0; oy < oh; oy++) {
-            int r0 = oy * stride * w;
-            int o = yb + oy * ow;
-            int ox = 0;
-            for (; ox < vectorOutputs; ox += 8) max2x2Stride2(x, xb, r0 + 2 * ox, w, y, indices, o + ox);
-            for (; ox < ow; ox++) {
-                int at = r0 + ox * stride;
-                int i = xb + at;
-                float a = x[i], b = x[i + 1], c = x[i + w], d = x[i + w + 1];
-                float m = Math.max(Math.max(a, b), Math.max(c, d));
-                int pos = at + w + 1;
-                pos = c == m ? at + w : pos;
-                pos = b == m ? at + 1 : pos;
-                pos = a == m ? at : pos;
-                if (m != m) pos = a != a ? at : b != b ? at + 1 : c != c ? at + w : at + w + 1;   // NaN: the first one
-                y[o + ox] = m;
-                indices[o + ox] = pos;
+        int oy = 0;
+        if (vectorOutputs > 0) {
+            for (; oy + ROWS <= oh; oy += ROWS) {
+                int r0 = oy * 2 * w;
+                int o = yb + oy * ow;
+                for (int ox = 0; ox < vectorOutputs; ox += 8) max2x2Stride2(x, xb, r0 + 2 * ox, w, y, indices, o + ox, ow);
+                for (int r = 0; r < ROWS; r++) maxRow2x2(x, y, indices, xb, r0 + r * 2 * w, o + r * ow, vectorOutputs, ow, stride, w);
             }
+        }
+        for (; oy < oh; oy++) maxRow2x2(x, y, indices, xb, oy * stride * w, yb + oy * ow, 0, ow, stride, w);
+    }
+
+    /** Outputs [from, ow) of one output row of {@link #maxPlane2x2}, whose windows start at plane offset r0. */
+    private static void maxRow2x2(float[] x, float[] y, float[] indices, int xb, int r0, int o, int from, int ow, int stride, int w) {
+        for (int ox = from; ox < ow; ox++) {
+            int at = r0 + ox * stride;
+            int i = xb + at;
+            float a = x[i], b = x[i + 1], c = x[i + w], d = x[i + w + 1];
+            float m = Math.max(Math.max(a, b), Math.max(c, d));
+            int pos = at + w + 1;
+            pos = c == m ? at + w : pos;
+            pos = b == m ? at + 1 : pos;
+            pos = a == m ? at : pos;
+            if (m != m) pos = a != a ? at : b != b ? at + 1 : c != c ? at + w : at + w + 1;   // NaN: the first one
+            y[o + ox] = m;
+            indices[o + ox] = pos;
         }
     }
 
     /**
-     * 8 windows of {@link #maxPlane2x2} with stride 2, the first at plane offset {@code at}: the same
-     * maximum and the same position (ties to the first in window order, NaN at the first NaN) lane by lane,
-     * positions held as floats (exact below 2^24, as the indices buffer is).
+     * 8 windows of {@link #maxPlane2x2} with stride 2 in each of {@link #ROWS} output rows, the first at plane
+     * offset {@code at}, written at y[o] (and, for a second row, y[o + ow]): the same maximum and the same
+     * position (ties to the first in window order, NaN at the first NaN) lane by lane, positions held as floats
+     * (exact below 2^24, as the indices buffer is).
      */
-    private static void max2x2Stride2(float[] x, int xb, int at, int w, float[] y, float[] indices, int o) {
+    private static void max2x2Stride2(float[] x, int xb, int at, int w, float[] y, float[] indices, int o, int ow) {
         int i = xb + at;
-        FloatVector top0 = FloatVector.fromArray(S8, x, i), top1 = FloatVector.fromArray(S8, x, i + 8);
-        FloatVector bot0 = FloatVector.fromArray(S8, x, i + w), bot1 = FloatVector.fromArray(S8, x, i + w + 8);
+        int second = ROWS == 1 ? 8 : 2 * w;        // where the lanes past the first vector's end read from
+        FloatVector top0 = FloatVector.fromArray(S, x, i), top1 = FloatVector.fromArray(S, x, i + second);
+        FloatVector bot0 = FloatVector.fromArray(S, x, i + w), bot1 = FloatVector.fromArray(S, x, i + w + second);
         FloatVector a = top0.rearrange(EVEN, top1), b = top0.rearrange(ODD, top1);
         FloatVector c = bot0.rearrange(EVEN, bot1), d = bot0.rearrange(ODD, bot1);
         FloatVector m = a.max(b).max(c.max(d));
-        FloatVector posA = STEP2.add((float) at);
+        FloatVector posA = ROWS == 1 ? STEP2.add((float) at) : SECOND_ROW.mul((float) (2 * w - 16)).add(STEP2).add((float) at);
         FloatVector posB = posA.add(1f), posC = posA.add((float) w), posD = posA.add((float) (w + 1));
         FloatVector pos = posD.blend(posC, c.eq(m)).blend(posB, b.eq(m)).blend(posA, a.eq(m));
         VectorMask<Float> nan = m.test(VectorOperators.IS_NAN);
@@ -145,8 +173,15 @@ final class CpuPoolKernels {
                     .blend(posA, a.test(VectorOperators.IS_NAN));
             pos = pos.blend(first, nan);
         }
-        m.intoArray(y, o);
-        pos.intoArray(indices, o);
+        if (ROWS == 1) {
+            m.intoArray(y, o);
+            pos.intoArray(indices, o);
+        } else {
+            m.intoArray(y, o, FIRST_ROW_LANES);
+            pos.intoArray(indices, o, FIRST_ROW_LANES);
+            m.intoArray(y, o + ow - 8, SECOND_ROW_LANES);
+            pos.intoArray(indices, o + ow - 8, SECOND_ROW_LANES);
+        }
     }
 
     static void maxPool2dBackward(Parallel parallel, int planes, int h, int w, int k, int stride, int pad, float[] gy,

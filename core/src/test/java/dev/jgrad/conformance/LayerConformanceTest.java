@@ -217,10 +217,11 @@ public abstract class LayerConformanceTest {
     @Test
     void maxPoolMatchesReference() {
         // those ending in 1: values from {0, 0.5, 1} (ties everywhere, as after a ReLU) and a few NaNs, which win;
-        // rows of 26 and 35 give 2 x 2 windows both a vectorized part (8 windows at a time) and a tail
+        // rows of 26 and 35 give 2 x 2 windows both a vectorized part (8 windows at a time, of one output row or
+        // of two) and a tail; odd and even output row counts; planes enough to be split among threads
         int[][] cases = {{6, 8, 8, 2, 2, 0, 0}, {4, 7, 9, 3, 2, 1, 0}, {2, 5, 5, 3, 1, 1, 0}, {3, 4, 4, 4, 4, 0, 0},
                 {5, 8, 7, 2, 2, 0, 1}, {3, 7, 7, 3, 2, 1, 1}, {3, 6, 26, 2, 2, 0, 0}, {3, 6, 26, 2, 2, 0, 1},
-                {2, 5, 35, 2, 2, 0, 1}};
+                {2, 5, 35, 2, 2, 0, 1}, {64, 26, 26, 2, 2, 0, 1}, {40, 28, 32, 2, 2, 0, 1}, {3, 9, 16, 2, 2, 0, 1}};
         for (int[] c : cases) {
             int planes = c[0], h = c[1], w = c[2], k = c[3], s = c[4], p = c[5];
             int oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1;
