@@ -403,17 +403,22 @@ public final class Trainer {
 
     /**
      * The {@link #task}'s loss and metrics on {@code data} (original units; {@link #normalization} is applied
-     * here), in evaluation mode, without recording a graph.
+     * here), in evaluation mode, without recording a graph, in batches of the training batch size.
      *
      * @param data the examples to evaluate, in original units
      * @return the loss and the task's metrics
      */
     public Evaluation evaluate(Dataset data) {
-        return Evaluation.compute(model, device, normalization.apply(data), task, loss, normalization, EVAL_BATCH);
+        return evaluatePrepared(normalization.apply(data));
     }
 
+    /**
+     * In batches of the training batch size, so that evaluation takes its buffers from those the steps left in the
+     * device's pool: larger batches would allocate new ones (hundreds of megabytes for a CNN), and on the CPU the
+     * garbage collector would then copy them into the old generation, a pause of up to a second.
+     */
     private Evaluation evaluatePrepared(Dataset normalized) {
-        return Evaluation.compute(model, device, normalized, task, loss, normalization, EVAL_BATCH);
+        return Evaluation.compute(model, device, normalized, task, loss, normalization, batchSize);
     }
 
     /** The training set as steps see it: normalized, and without targets for an autoencoder (the input is the target). */
