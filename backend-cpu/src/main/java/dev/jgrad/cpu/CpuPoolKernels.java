@@ -7,6 +7,7 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 /** The reference max- and average-pooling kernels (see {@link dev.jgrad.spi.DeviceKernels#maxPool2d}), one plane per task. */
 final class CpuPoolKernels {
@@ -37,7 +38,7 @@ final class CpuPoolKernels {
 
     private CpuPoolKernels() {}
 
-    private static float[] lanes(java.util.function.IntUnaryOperator value) {
+    private static float[] lanes(IntUnaryOperator value) {
         float[] v = new float[L];
         for (int i = 0; i < L; i++) v[i] = value.applyAsInt(i);
         return v;
